@@ -1,0 +1,183 @@
+// The Pulumi glue every App Service rule of the pack shares: type matching across providers and API
+// versions, scope, options, preview unknowns, and a fail-closed guard so that no rule can ever answer
+// the engine with an exception.
+import {
+    EnforcementLevel,
+    PolicyComplianceFramework,
+    ReportViolation,
+    ResourceValidationArgs,
+    ResourceValidationPolicy,
+    Severity,
+    UnknownValueError,
+} from "@pulumi/policy";
+import { AppServiceResourceProfile, appServiceProfileFor } from "./app-service-resources";
+import { appScope } from "./app-service-scope";
+import { isUndetermined, observe, UnknownDuringPreview } from "./observed-values";
+import { OptionSet } from "./policy-options";
+
+export interface Finding {
+    /** One self-contained sentence set: what was found, the fix, and why it matters. */
+    readonly message: string;
+}
+
+export interface RuleVerdict {
+    readonly findings: readonly Finding[];
+    /** Values the verdict depends on that the engine does not know yet; judged again at `up`. */
+    readonly undetermined: readonly UnknownDuringPreview[];
+}
+
+/** What a rule is given about one resource: its profile and a reader of its properties. */
+export interface ObservedResource {
+    readonly profile: AppServiceResourceProfile;
+    /** The plain value at a property path: secrets unwrapped, unknowns as `UnknownDuringPreview`. */
+    read(...path: string[]): unknown;
+}
+
+export interface AppServiceRule<Options> {
+    readonly name: string;
+    readonly description: string;
+    readonly enforcementLevel: EnforcementLevel;
+    readonly severity: Severity;
+    readonly framework?: PolicyComplianceFramework;
+    readonly remediationSteps?: string;
+    readonly url?: string;
+    readonly options: OptionSet<Options>;
+    includeFunctionApps(options: Options): boolean;
+    evaluate(resource: ObservedResource, options: Options): RuleVerdict;
+    /** The properties to send back when the level is `remediate`, or undefined to leave them alone. */
+    remediate?(resource: ObservedResource, props: Record<string, unknown>, options: Options): Record<string, unknown> | undefined;
+}
+
+export function observeResource(profile: AppServiceResourceProfile, props: unknown): ObservedResource {
+    return { profile, read: (...path: string[]) => observe(props, path) };
+}
+
+/** Verdicts collected from several independent checks of one resource. */
+export function combineVerdicts(...verdicts: RuleVerdict[]): RuleVerdict {
+    return {
+        findings: verdicts.flatMap(v => v.findings),
+        undetermined: verdicts.flatMap(v => v.undetermined),
+    };
+}
+
+export const NO_FINDINGS: RuleVerdict = { findings: [], undetermined: [] };
+
+export function undeterminedBy(value: UnknownDuringPreview): RuleVerdict {
+    return { findings: [], undetermined: [value] };
+}
+
+export function findingOf(message: string): RuleVerdict {
+    return { findings: [{ message }], undetermined: [] };
+}
+
+type Judgement =
+    | { readonly kind: "not judged" }
+    | { readonly kind: "not applicable"; readonly reason: string }
+    | { readonly kind: "judged"; readonly verdict: RuleVerdict };
+
+/**
+ * Judges one resource. Pure apart from reading `props`: the glue below turns the judgement into SDK
+ * calls, and the tests call it directly.
+ */
+export function judgeResource<Options>(
+    rule: AppServiceRule<Options>,
+    type: string,
+    props: unknown,
+    config: unknown,
+): Judgement {
+    const profile = appServiceProfileFor(type);
+    if (!profile) {
+        return { kind: "not judged" };
+    }
+    const { values: options, problems } = rule.options.read(config);
+    const resource = observeResource(profile, props);
+    const scope = appScope(profile, resource.read("kind"), rule.includeFunctionApps(options));
+    if (scope.inScope === false) {
+        return { kind: "not applicable", reason: scope.reason };
+    }
+    if (scope.inScope === "undetermined") {
+        return { kind: "judged", verdict: undeterminedBy(scope.unknown) };
+    }
+    const verdict = rule.evaluate(resource, options);
+    const configFindings = problems.map(problem => ({
+        message: `The policy's configuration is unusable: ${problem}. Fix the policy pack config file.`,
+    }));
+    return { kind: "judged", verdict: { findings: [...configFindings, ...verdict.findings], undetermined: verdict.undetermined } };
+}
+
+/** The message for anything a rule could not judge, so that it is denied rather than let through. */
+export function cannotJudgeMessage(error: unknown): string {
+    const detail = error instanceof Error ? error.message : String(error);
+    return `The pack could not judge this resource (${detail.slice(0, 200)}), so it is denied until it can. ` +
+        "Report this to the policy pack's maintainers with the resource's properties.";
+}
+
+export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>): ResourceValidationPolicy {
+    return {
+        name: rule.name,
+        description: rule.description,
+        enforcementLevel: rule.enforcementLevel,
+        severity: rule.severity,
+        framework: rule.framework,
+        remediationSteps: rule.remediationSteps,
+        url: rule.url,
+        configSchema: rule.options.configSchema,
+        validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
+            let judgement: Judgement;
+            try {
+                judgement = judgeResource(rule, args.type, args.props, args.getConfig());
+            } catch (error) {
+                if (error instanceof UnknownValueError) {
+                    throw error;
+                }
+                reportViolation(cannotJudgeMessage(error));
+                return;
+            }
+            if (judgement.kind === "not applicable") {
+                args.notApplicable(judgement.reason);
+            }
+            if (judgement.kind !== "judged") {
+                return;
+            }
+            const { findings, undetermined } = judgement.verdict;
+            for (const finding of findings) {
+                reportViolation(finding.message);
+            }
+            // Only when nothing known is wrong does an unknown decide: the SDK then reports its advisory
+            // "can't run during preview", and the same resource is judged in full at `up`.
+            if (findings.length === 0 && undetermined.length > 0) {
+                throw undetermined[0].error;
+            }
+        },
+        remediateResource: rule.remediate && ((args: ResourceValidationArgs) => {
+            try {
+                const judgement = judgeResource(rule, args.type, args.props, args.getConfig());
+                if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
+                    return undefined;
+                }
+                const profile = appServiceProfileFor(args.type)!;
+                const { values: options } = rule.options.read(args.getConfig());
+                return rule.remediate!(observeResource(profile, args.props), rawCopyOf(args.props), options);
+            } catch (error) {
+                if (error instanceof UnknownValueError) {
+                    throw error;
+                }
+                // Leaving the resource as it is lets validation deny it with the full message.
+                return undefined;
+            }
+        }),
+    };
+}
+
+/**
+ * A shallow copy of the resource's properties as they arrived. Reading through the SDK's proxies would
+ * throw on unknowns and strip secrets; the property descriptors hold the raw values, so unknowns stay
+ * unknown and secrets stay secret when the remediated properties go back to the engine.
+ */
+export function rawCopyOf(props: Record<string, unknown>): Record<string, unknown> {
+    const copy: Record<string, unknown> = {};
+    for (const key of Object.keys(props)) {
+        copy[key] = Object.getOwnPropertyDescriptor(props, key)?.value;
+    }
+    return copy;
+}

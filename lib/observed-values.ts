@@ -1,0 +1,127 @@
+// Reading resource properties as they really arrive: wrapped in the SDK's unknown-checking proxy,
+// sometimes secret, sometimes of a type nobody declared.
+import { Secret, UnknownValueError } from "@pulumi/policy";
+
+/** A property whose value the engine cannot know until the update runs (`pulumi preview`). */
+export class UnknownDuringPreview {
+    constructor(readonly error: UnknownValueError) {}
+}
+
+// The engine's unknown sentinels. The SDK's proxy recognises them on access; they are listed here for
+// values that reach the pack without that proxy, such as the inside of a secret envelope read by hand.
+const UNKNOWN_SENTINELS = new Set([
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+]);
+
+const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
+const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+
+/** A secret the pack was given only in encrypted form (a stack export without `--show-secrets`). */
+export class EncryptedSecret {
+    static readonly instance = new EncryptedSecret();
+    private constructor() {}
+}
+
+/**
+ * Reads `path` from `props`. Returns the plain value (secrets unwrapped), `undefined` when absent,
+ * an `UnknownDuringPreview` when the engine does not know it yet, or `EncryptedSecret`.
+ * Never throws: every odd shape becomes a value the rules can judge.
+ */
+export function observe(props: unknown, path: readonly string[]): unknown {
+    let current: unknown = props;
+    const walked: string[] = [];
+    for (const key of path) {
+        current = unwrapSecret(current);
+        if (current instanceof UnknownDuringPreview || current instanceof EncryptedSecret) {
+            return current;
+        }
+        if (current === null || typeof current !== "object" || Array.isArray(current)) {
+            return undefined;
+        }
+        walked.push(key);
+        try {
+            current = Object.prototype.hasOwnProperty.call(current, key)
+                ? (current as Record<string, unknown>)[key]
+                : undefined;
+        } catch (error) {
+            if (error instanceof UnknownValueError) {
+                return new UnknownDuringPreview(error);
+            }
+            throw error;
+        }
+    }
+    const value = unwrapSecret(current);
+    if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) {
+        return new UnknownDuringPreview(new UnknownValueError(value, walked));
+    }
+    return value;
+}
+
+function unwrapSecret(value: unknown): unknown {
+    // Secrets can nest (a secret inside a secret), so unwrap until a plain value remains.
+    for (let depth = 0; depth < 16; depth++) {
+        if (value instanceof Secret) {
+            value = value.value;
+        } else if (isSecretEnvelope(value)) {
+            if (!("value" in value)) {
+                return EncryptedSecret.instance;
+            }
+            value = value.value;
+        } else {
+            break;
+        }
+    }
+    if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) {
+        return new UnknownDuringPreview(new UnknownValueError(value, []));
+    }
+    return value;
+}
+
+function isSecretEnvelope(value: unknown): value is { value?: unknown } {
+    try {
+        return value !== null && typeof value === "object"
+            && (value as Record<string, unknown>)[SIGNATURE_KEY] === SECRET_SIGNATURE;
+    } catch (error) {
+        // An unknown signature field means the proxy guards an unknown value: not a secret envelope.
+        if (error instanceof UnknownValueError) {
+            return false;
+        }
+        throw error;
+    }
+}
+
+export function isUndetermined(value: unknown): value is UnknownDuringPreview {
+    return value instanceof UnknownDuringPreview;
+}
+
+const MAX_SHOWN = 80;
+
+/** How a found value is quoted in a violation message: short, typed, never the whole of a huge string. */
+export function describeValue(value: unknown): string {
+    if (value === undefined) {
+        return "not set";
+    }
+    if (value === null) {
+        return "null";
+    }
+    if (value instanceof EncryptedSecret) {
+        return "an encrypted secret the pack cannot read";
+    }
+    if (typeof value === "string") {
+        const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;
+        return JSON.stringify(shown) + (value.length > MAX_SHOWN ? ` (${value.length} characters)` : "");
+    }
+    if (typeof value === "boolean" || typeof value === "number") {
+        return String(value);
+    }
+    if (Array.isArray(value)) {
+        return "an array";
+    }
+    return `a value of type ${typeof value === "object" ? "object" : typeof value}`;
+}
