@@ -12,7 +12,9 @@ import {
 } from "@pulumi/policy";
 import { AppServiceResourceProfile, appServiceProfileFor } from "./app-service-resources";
 import { appScope } from "./app-service-scope";
-import { isUndetermined, observe, UnknownDuringPreview } from "./observed-values";
+import { ExemptionDecision, ExemptionEntry, ExemptionSet, packExemptions } from "./exemptions";
+import { observe, UnknownDuringPreview } from "./observed-values";
+import { RESOURCE_POLICY_NAMES } from "./policy-names";
 import { OptionSet } from "./policy-options";
 
 export interface Finding {
@@ -70,14 +72,14 @@ export function findingOf(message: string): RuleVerdict {
     return { findings: [{ message }], undetermined: [] };
 }
 
-type Judgement =
+export type Judgement =
     | { readonly kind: "not judged" }
     | { readonly kind: "not applicable"; readonly reason: string }
-    | { readonly kind: "judged"; readonly verdict: RuleVerdict };
+    | { readonly kind: "judged"; readonly verdict: RuleVerdict; readonly resource: ObservedResource };
 
 /**
- * Judges one resource. Pure apart from reading `props`: the glue below turns the judgement into SDK
- * calls, and the tests call it directly.
+ * Judges one resource against one rule, before exemptions. Pure apart from reading `props`: the glue
+ * below turns the judgement into SDK calls, and the stack report reuses it.
  */
 export function judgeResource<Options>(
     rule: AppServiceRule<Options>,
@@ -96,13 +98,64 @@ export function judgeResource<Options>(
         return { kind: "not applicable", reason: scope.reason };
     }
     if (scope.inScope === "undetermined") {
-        return { kind: "judged", verdict: undeterminedBy(scope.unknown) };
+        return { kind: "judged", verdict: undeterminedBy(scope.unknown), resource };
     }
     const verdict = rule.evaluate(resource, options);
     const configFindings = problems.map(problem => ({
         message: `The policy's configuration is unusable: ${problem}. Fix the policy pack config file.`,
     }));
-    return { kind: "judged", verdict: { findings: [...configFindings, ...verdict.findings], undetermined: verdict.undetermined } };
+    return {
+        kind: "judged",
+        verdict: { findings: [...configFindings, ...verdict.findings], undetermined: verdict.undetermined },
+        resource,
+    };
+}
+
+export function exemptionTagValue(exemptions: ExemptionSet, resource: ObservedResource): unknown {
+    return exemptions.settings.tagExemptions.allowed
+        ? resource.read(resource.profile.properties.tags, exemptions.settings.tagExemptions.tag)
+        : undefined;
+}
+
+export function describeEntry(entry: ExemptionEntry): string {
+    return entry.source === "tag"
+        ? `self-declared exemption tag`
+        : `exemption entry #${entry.number} (urn ${JSON.stringify(entry.urn)})`;
+}
+
+/** What an exemption makes of a verdict with findings: a pass, or the findings with the reason none applies. */
+export function applyExemption(verdict: RuleVerdict, decision: ExemptionDecision): RuleVerdict {
+    switch (decision.kind) {
+        case "none":
+            return verdict;
+        case "exempt":
+            return { findings: [], undetermined: [] };
+        case "undetermined":
+            return { findings: [], undetermined: [decision.unknown] };
+        case "expired": {
+            const note = ` The ${describeEntry(decision.entry)} expired on ${decision.entry.expires} and is no longer honoured.`;
+            return { ...verdict, findings: verdict.findings.map(f => ({ message: f.message + note })) };
+        }
+        case "rejected": {
+            const note = ` An exemption matches but is not honoured: ${decision.problems.map(p => p.message).join("; ")}.`;
+            return { ...verdict, findings: verdict.findings.map(f => ({ message: f.message + note })) };
+        }
+    }
+}
+
+/** The judgement as the resource rule reports it: exemptions from the pack's file (and tags) applied. */
+export function judgeWithExemptions<Options>(
+    rule: AppServiceRule<Options>,
+    args: { type: string; urn: string; props: unknown; config: unknown },
+    exemptions: ExemptionSet,
+    now: Date,
+): Judgement {
+    const judgement = judgeResource(rule, args.type, args.props, args.config);
+    if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
+        return judgement;
+    }
+    const decision = exemptions.decide(args.urn, rule.name, now, exemptionTagValue(exemptions, judgement.resource));
+    return { ...judgement, verdict: applyExemption(judgement.verdict, decision) };
 }
 
 /** The message for anything a rule could not judge, so that it is denied rather than let through. */
@@ -125,7 +178,8 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             let judgement: Judgement;
             try {
-                judgement = judgeResource(rule, args.type, args.props, args.getConfig());
+                judgement = judgeWithExemptions(rule, { type: args.type, urn: args.urn, props: args.props, config: args.getConfig() },
+                    packExemptions(RESOURCE_POLICY_NAMES), new Date());
             } catch (error) {
                 if (error instanceof UnknownValueError) {
                     throw error;
@@ -151,13 +205,13 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
         },
         remediateResource: rule.remediate && ((args: ResourceValidationArgs) => {
             try {
-                const judgement = judgeResource(rule, args.type, args.props, args.getConfig());
+                const judgement = judgeWithExemptions(rule, { type: args.type, urn: args.urn, props: args.props, config: args.getConfig() },
+                    packExemptions(RESOURCE_POLICY_NAMES), new Date());
                 if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
                     return undefined;
                 }
-                const profile = appServiceProfileFor(args.type)!;
                 const { values: options } = rule.options.read(args.getConfig());
-                return rule.remediate!(observeResource(profile, args.props), rawCopyOf(args.props), options);
+                return rule.remediate!(judgement.resource, rawCopyOf(args.props), options);
             } catch (error) {
                 if (error instanceof UnknownValueError) {
                     throw error;

@@ -56,6 +56,8 @@ export interface OptionSet<Values> {
     readonly configSchema: PolicyConfigSchema;
     readonly defaults: Values;
     read(config: unknown): ReadOptions<Values>;
+    /** The values last read in this process (the config the engine sent), or the defaults. */
+    latest(): Values;
 }
 
 export function defineOptions<Specs extends Record<string, OptionSpec>>(specs: Specs): OptionSet<OptionValues<Specs>> {
@@ -90,6 +92,9 @@ export function defineOptions<Specs extends Record<string, OptionSpec>>(specs: S
             lastKey = key;
             lastRead = { values: values as OptionValues<Specs>, problems };
             return lastRead;
+        },
+        latest(): OptionValues<Specs> {
+            return lastRead?.values ?? defaults;
         },
     };
 }

@@ -17,8 +17,8 @@ import {
 } from "../lib/app-service-policy";
 import { describeValue, isUndetermined } from "../lib/observed-values";
 import { defineOptions } from "../lib/policy-options";
+import { CLIENT_CERTIFICATES_POLICY } from "../lib/policy-names";
 
-export const CLIENT_CERTIFICATES_POLICY_NAME = "azure-app-service-require-client-certificates";
 
 const WHY = "Why: without a required client certificate, anyone who reaches the app can impersonate a legitimate " +
     "client, and a man in the middle can relay its traffic unnoticed (CIS Azure 9.4).";
@@ -222,7 +222,7 @@ export function remediateClientCertificates(
 }
 
 export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
-    name: CLIENT_CERTIFICATES_POLICY_NAME,
+    name: CLIENT_CERTIFICATES_POLICY,
     description: "Azure App Service apps and their deployment slots must require incoming client certificates " +
         "(mutual TLS): client certificates enabled, mode Required, and no exclusion path beyond the allow-list.",
     enforcementLevel: "mandatory",

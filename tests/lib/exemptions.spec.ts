@@ -1,0 +1,192 @@
+import * as assert from "assert";
+import * as path from "path";
+import { compileUrnGlob, daysLeft, ExemptionSet, packRoot, parseExemptionTag, parseIsoDate } from "../../lib/exemptions";
+import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
+import { UnknownDuringPreview } from "../../lib/observed-values";
+import { UnknownValueError } from "@pulumi/policy";
+import { isoDaysFrom } from "../helpers/dates";
+
+// An injected clock: every date below is relative to it, none is a real date.
+const NOW = new Date(Date.UTC(2030, 0, 10, 15, 30));
+const inDays = (days: number) => isoDaysFrom(NOW, days);
+
+const POLICY = "azure-app-service-require-client-certificates";
+const URN = "urn:pulumi:prod::webshop::azure-native:web:WebApp::legacy-api";
+
+function parse(yaml: string): ExemptionSet {
+    return ExemptionSet.parse(yaml, RESOURCE_POLICY_NAMES);
+}
+
+function entryYaml(fields: Record<string, unknown>): string {
+    return `exemptions:\n  - ${Object.entries(fields).map(([k, v]) => `${k}: ${JSON.stringify(v)}`).join("\n    ")}\n`;
+}
+
+const WAIVER = { urn: URN, reason: "Partner client cannot present certificates yet", category: "waiver", expires: inDays(30) };
+
+describe("exemptions", () => {
+    describe("dates", () => {
+        it("parses calendar dates only", () => {
+            assert.ok(parseIsoDate("2030-02-28") !== undefined);
+            for (const bad of ["2030-02-30", "2030-13-01", "30-01-01", "2030-1-1", "tomorrow", 20300101, "", "2030-01-01T00:00:00Z"]) {
+                assert.strictEqual(parseIsoDate(bad), undefined, String(bad));
+            }
+        });
+        it("counts days left from the start of today, 0 on the last day", () => {
+            assert.strictEqual(daysLeft(inDays(0), NOW), 0);
+            assert.strictEqual(daysLeft(inDays(1), NOW), 1);
+            assert.strictEqual(daysLeft(inDays(-1), NOW), -1);
+        });
+    });
+
+    describe("matching", () => {
+        const globs: [string, string, boolean][] = [
+            ["one resource", URN, true],
+            ["one stack", "urn:pulumi:prod::webshop::*", true],
+            ["one project", "urn:pulumi:*::webshop::*", true],
+            ["all apps of a project", "urn:pulumi:*::webshop::azure-native:web*:WebApp::*", true],
+            ["another stack", "urn:pulumi:dev::webshop::*", false],
+            ["another project", "urn:pulumi:*::payments::*", false],
+            ["a name prefix", "urn:pulumi:prod::webshop::*::legacy-*", true],
+        ];
+        for (const [label, glob, expected] of globs) {
+            it(`${expected ? "matches" : "does not match"} ${label}`, () => {
+                const set = parse(entryYaml({ ...WAIVER, urn: glob }));
+                assert.deepStrictEqual(set.problems(NOW), []);
+                assert.strictEqual(set.decide(URN, POLICY, NOW).kind, expected ? "exempt" : "none");
+            });
+        }
+
+        it("crosses the / of versioned and classic type tokens", () => {
+            const glob = compileUrnGlob("urn:pulumi:prod::webshop::*::api");
+            assert.ok("matches" in glob);
+            assert.ok(glob.matches("urn:pulumi:prod::webshop::azure-native:web/v20220901:WebApp::api"));
+            assert.ok(glob.matches("urn:pulumi:prod::webshop::azure:appservice/linuxWebApp:LinuxWebApp::api"));
+        });
+
+        it("limits an entry to the policies it names", () => {
+            const set = parse(entryYaml({ ...WAIVER, policies: ["azure-app-service-require-https-only"] }));
+            assert.strictEqual(set.decide(URN, POLICY, NOW).kind, "none");
+            assert.strictEqual(set.decide(URN, "azure-app-service-require-https-only", NOW).kind, "exempt");
+        });
+    });
+
+    describe("expiry and the cap", () => {
+        it("honours a waiver through its last day and reports the days left", () => {
+            const decision = parse(entryYaml({ ...WAIVER, expires: inDays(0) })).decide(URN, POLICY, NOW);
+            assert.deepStrictEqual(decision.kind === "exempt" && decision.daysLeft, 0);
+        });
+        it("does not honour an expired entry, and names it", () => {
+            const decision = parse(entryYaml({ ...WAIVER, expires: inDays(-1) })).decide(URN, POLICY, NOW);
+            assert.strictEqual(decision.kind, "expired");
+            assert.strictEqual(decision.kind === "expired" && decision.entry.expires, inDays(-1));
+        });
+        it("refuses a waiver beyond the default 180-day cap", () => {
+            assert.strictEqual(parse(entryYaml({ ...WAIVER, expires: inDays(180) })).decide(URN, POLICY, NOW).kind, "exempt");
+            const set = parse(entryYaml({ ...WAIVER, expires: inDays(181) }));
+            assert.strictEqual(set.decide(URN, POLICY, NOW).kind, "rejected");
+            assert.match(set.problems(NOW)[0].message, /181 days away, beyond the 180-day cap/);
+            assert.strictEqual(set.problems(NOW)[0].field, "expires");
+        });
+        it("applies the cap set in the file", () => {
+            const set = parse(`settings:\n  maxWaiverDays: 10\n${entryYaml({ ...WAIVER, expires: inDays(11) })}`);
+            assert.strictEqual(set.decide(URN, POLICY, NOW).kind, "rejected");
+        });
+        it("lets a mitigated entry go without an expiry, and caps only waivers", () => {
+            const set = parse(entryYaml({ urn: URN, reason: "Front Door terminates mutual TLS", category: "mitigated" }));
+            assert.deepStrictEqual(set.problems(NOW), []);
+            assert.strictEqual(set.decide(URN, POLICY, NOW).kind, "exempt");
+            assert.strictEqual(parse(entryYaml({ urn: URN, reason: "r", category: "mitigated", expires: inDays(400) })).decide(URN, POLICY, NOW).kind, "exempt");
+        });
+        it("prefers an honoured entry over an expired one", () => {
+            const yaml = `exemptions:\n` +
+                `  - {urn: "${URN}", reason: old, category: waiver, expires: "${inDays(-3)}"}\n` +
+                `  - {urn: "${URN}", reason: new, category: waiver, expires: "${inDays(3)}"}\n`;
+            const decision = parse(yaml).decide(URN, POLICY, NOW);
+            assert.strictEqual(decision.kind === "exempt" && decision.entry.reason, "new");
+        });
+    });
+
+    describe("a bad file fails closed", () => {
+        const malformed: [string, string, RegExp, string | undefined][] = [
+            ["invalid YAML", "exemptions: [\n  - urn: {", /not valid YAML/, undefined],
+            ["a missing reason", entryYaml({ urn: URN, category: "waiver", expires: inDays(3) }), /"reason" is required/, "reason"],
+            ["a blank reason", entryYaml({ ...WAIVER, reason: "  " }), /reason/, "reason"],
+            ["a bad date", entryYaml({ ...WAIVER, expires: "2030-02-30" }), /not a calendar date/, "expires"],
+            ["a waiver without expiry", entryYaml({ urn: URN, reason: "r", category: "waiver" }), /required for a waiver/, "expires"],
+            ["an unknown field", entryYaml({ ...WAIVER, expiry: inDays(3) }), /unknown field "expiry"/, "expiry"],
+            ["an unknown category", entryYaml({ ...WAIVER, category: "forever" }), /category/, "category"],
+            ["an invalid glob", entryYaml({ ...WAIVER, urn: "urn:pulumi:prod::webshop::{a,b" }), /not a valid glob/, "urn"],
+            ["a glob that is not a URN", entryYaml({ ...WAIVER, urn: "*legacy*" }), /must start with urn:pulumi:/, "urn"],
+            ["a glob over every stack", entryYaml({ ...WAIVER, urn: "urn:pulumi:*" }), /every project and stack/, "urn"],
+            ["a glob over every project's web apps", entryYaml({ ...WAIVER, urn: "urn:pulumi:*::*::*::*" }), /every project and stack/, "urn"],
+            ["an unknown policy", entryYaml({ ...WAIVER, policies: ["no-such-policy"] }), /not a resource policy of this pack/, "policies"],
+        ];
+        for (const [label, yaml, message, field] of malformed) {
+            it(`honours nothing of ${label} and names the problem`, () => {
+                const set = parse(yaml);
+                const problems = set.problems(NOW);
+                assert.ok(problems.length > 0, "a problem is reported");
+                assert.ok(problems.some(p => message.test(p.message)), JSON.stringify(problems));
+                if (field) {
+                    assert.ok(problems.some(p => p.field === field && p.entry === 1), `names entry #1 and ${field}: ${JSON.stringify(problems)}`);
+                }
+                assert.notStrictEqual(set.decide(URN, POLICY, NOW).kind, "exempt");
+            });
+        }
+
+        it("accepts a glob over every project with the explicit flag", () => {
+            const set = parse(entryYaml({ ...WAIVER, urn: "urn:pulumi:*::*::*::legacy-api", matchesEveryProject: true }));
+            assert.deepStrictEqual(set.problems(NOW), []);
+            assert.strictEqual(set.decide(URN, POLICY, NOW).kind, "exempt");
+        });
+
+        it("keeps honouring the valid entries next to an invalid one", () => {
+            const yaml = `exemptions:\n  - {urn: "${URN}", category: waiver}\n  - {urn: "${URN}", reason: ok, category: mitigated}\n`;
+            const set = parse(yaml);
+            assert.ok(set.problems(NOW).every(p => p.entry === 1));
+            assert.strictEqual(set.decide(URN, POLICY, NOW).kind, "exempt");
+        });
+
+        it("rejects a file whose top level is wrong", () => {
+            for (const yaml of ["- just a list", "exemptions: 3", "settings: {maxWaiverDays: -1}", "surprise: true"]) {
+                const set = parse(yaml);
+                assert.ok(set.problems(NOW).length > 0, yaml);
+                assert.deepStrictEqual(set.entries, []);
+            }
+        });
+
+        it("treats an empty file as no exemption", () => {
+            assert.deepStrictEqual(parse("").problems(NOW), []);
+            assert.deepStrictEqual(parse("exemptions:\n").problems(NOW), []);
+        });
+    });
+
+    describe("self-declared exemptions by tag", () => {
+        const ALLOWED = "settings:\n  tagExemptions: {allowed: true}\nexemptions: []\n";
+        it("are off by default", () => {
+            assert.strictEqual(parse("exemptions: []").decide(URN, POLICY, NOW, `reason=migrating; expires=${inDays(5)}`).kind, "none");
+        });
+        it("are honoured when the file allows them, as self-declared waivers", () => {
+            const decision = parse(ALLOWED).decide(URN, POLICY, NOW, `reason=migrating; expires=${inDays(5)}`);
+            assert.strictEqual(decision.kind, "exempt");
+            assert.strictEqual(decision.kind === "exempt" && decision.entry.source, "tag");
+        });
+        it("need a reason and a valid expiry within their own cap", () => {
+            const set = parse(ALLOWED);
+            for (const value of [`expires=${inDays(5)}`, "reason=migrating", "reason=x; expires=2030-02-30", `reason=x; expires=${inDays(31)}`, 42]) {
+                assert.strictEqual(set.decide(URN, POLICY, NOW, value).kind, "rejected", String(value));
+            }
+            assert.deepStrictEqual(parseExemptionTag("Reason = a=b ; EXPIRES = 2030-01-01", "t", URN),
+                { entry: { number: 0, urn: URN, reason: "a=b", category: "waiver", expires: "2030-01-01", source: "tag" } });
+        });
+        it("wait for a tag that is unknown during preview", () => {
+            const unknown = new UnknownDuringPreview(new UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", ["tags"]));
+            assert.strictEqual(parse(ALLOWED).decide(URN, POLICY, NOW, unknown).kind, "undetermined");
+        });
+    });
+
+    it("finds the pack root from the code, not the working directory", () => {
+        assert.strictEqual(packRoot(path.join(__dirname, "..", "..", "lib")), path.resolve(__dirname, "..", ".."));
+        assert.strictEqual(packRoot(path.join(__dirname, "..", "..", "bin", "lib")), path.resolve(__dirname, "..", ".."));
+    });
+});
