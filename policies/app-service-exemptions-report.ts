@@ -161,18 +161,12 @@ function unusedEntryLines(resources: readonly StackResource[], exemptions: Exemp
 }
 
 export function reportLines(lines: readonly ReportLine[], reportViolation: ReportViolation): void {
+    // The SDK's reportViolation also takes a diagnostic object, though its declared type admits only the
+    // string form. The object form keeps each finding on its own line (the string form puts the policy's
+    // description first) and lets a refused entry outrank the policy's own level.
+    const report = reportViolation as unknown as (diagnostic: { message: string; urn?: string; enforcementLevel?: string }) => void;
     for (const line of lines) {
-        if (line.enforcementLevel) {
-            // The SDK's reportViolation also takes a diagnostic object, which can raise the level of a
-            // single line; the declared type only admits the string form.
-            (reportViolation as unknown as (d: object) => void)({
-                message: line.message,
-                urn: line.urn,
-                enforcementLevel: line.enforcementLevel,
-            });
-        } else {
-            reportViolation(line.message, line.urn);
-        }
+        report({ message: line.message, urn: line.urn, enforcementLevel: line.enforcementLevel });
     }
 }
 

@@ -9,11 +9,7 @@ import {
     UnknownValueError,
 } from "@pulumi/policy";
 
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
-export const secret = (value: unknown) => ({
-    "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270",
-    value,
-});
+export { secret, UNKNOWN } from "../../tools/analyzer/wire";
 
 class NotApplicable extends Error {
     constructor(readonly reason?: string) {

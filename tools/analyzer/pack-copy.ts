@@ -1,0 +1,22 @@
+// A throw-away copy of a built pack with another exemptions file. The pack reads exemptions.yaml from its
+// own folder, never from a path it is told, so trying a different file means running a copy.
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+
+export interface PackCopy {
+    readonly dir: string;
+    remove(): void;
+}
+
+const PACK_FILES = ["bin", "package.json", "PulumiPolicy.yaml"];
+
+export function copyPackWithExemptions(packDir: string, exemptionsYaml: string): PackCopy {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-"));
+    for (const entry of PACK_FILES) {
+        fs.cpSync(path.join(packDir, entry), path.join(dir, entry), { recursive: true });
+    }
+    fs.symlinkSync(path.join(packDir, "node_modules"), path.join(dir, "node_modules"), "dir");
+    fs.writeFileSync(path.join(dir, "exemptions.yaml"), exemptionsYaml);
+    return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
+}
