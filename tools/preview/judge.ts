@@ -1,0 +1,234 @@
+// Puts one subject (a program run or an exported stack) through the pack over the Analyzer protocol,
+// as the engine does: Configure, ConfigureStack, Analyze per resource, AnalyzeStack over all of them.
+// Then sorts each resource into violating / advisory / exempt / out of scope / compliant.
+
+import * as fs from "fs";
+import { AnalyzerInfo, ConfigureMap, Diagnostic, EnforcementLevel, NotApplicable, WireResource } from "../analyzer/analyzer-client";
+import { buildConfigureMap, normalizePolicyPackConfig, PolicyPackConfigFile } from "../analyzer/policy-pack-config";
+import { appServiceProfileFor } from "../../lib/app-service-resources";
+import { ExemptionSet } from "../../lib/exemptions";
+import { StartedPack } from "./pack";
+import { Subject, SubjectResource } from "./inputs";
+
+export type ResourceStatus = "violating" | "advisory" | "exempt" | "out of scope" | "compliant";
+export const STATUSES: readonly ResourceStatus[] = ["violating", "advisory", "exempt", "out of scope", "compliant"];
+
+export interface Finding {
+    readonly policyName: string;
+    readonly enforcementLevel: EnforcementLevel;
+    readonly message: string;
+    readonly severity?: string;
+}
+
+export interface CoveringExemption {
+    readonly policyName: string;
+    /** 1-based entry number in the exemptions file. */
+    readonly entry: number;
+    readonly category: string;
+    readonly reason: string;
+    readonly expires?: string;
+    readonly ticket?: string;
+    readonly approvedBy?: string;
+}
+
+export interface ResourceVerdict {
+    readonly urn: string;
+    readonly type: string;
+    readonly name: string;
+    /** Undefined for resources no policy of the pack has anything to say about (not judged). */
+    readonly status?: ResourceStatus;
+    readonly findings: Finding[];
+    readonly notApplicable: NotApplicable[];
+    readonly exemptions: CoveringExemption[];
+}
+
+export interface Counts {
+    resources: number;
+    judged: number;
+    violating: number;
+    advisory: number;
+    exempt: number;
+    outOfScope: number;
+    compliant: number;
+    mandatoryFindings: number;
+    advisoryFindings: number;
+}
+
+export interface SubjectReport {
+    readonly kind: Subject["kind"];
+    readonly source: string;
+    readonly project: string;
+    readonly stack: string;
+    readonly pack: { readonly name: string; readonly version: string };
+    /** Where the policy configuration came from, in words. */
+    readonly policyConfig: string;
+    readonly exemptionsFile?: string;
+    /** True when the exemptions file was put into a temporary copy of the pack. */
+    readonly exemptionsInCopy: boolean;
+    readonly resources: ResourceVerdict[];
+    /** Stack-policy findings that name no resource. */
+    readonly stackFindings: Finding[];
+    readonly counts: Counts;
+}
+
+/**
+ * Layers a policy pack config over another, per policy, the way the CLI layers its sources:
+ * a level string replaces the level, an object's properties are merged shallowly, the top winning.
+ */
+export function layerPolicyConfigs(base: PolicyPackConfigFile, top: PolicyPackConfigFile): PolicyPackConfigFile {
+    const lower = normalizePolicyPackConfig(base);
+    const upper = normalizePolicyPackConfig(top);
+    const merged: PolicyPackConfigFile = {};
+    for (const name of new Set([...Object.keys(lower), ...Object.keys(upper)])) {
+        const level = upper[name]?.enforcementLevel ?? lower[name]?.enforcementLevel;
+        merged[name] = {
+            ...(level ? { enforcementLevel: level } : {}),
+            ...(lower[name]?.properties ?? {}),
+            ...(upper[name]?.properties ?? {}),
+        };
+    }
+    return merged;
+}
+
+export function configureMapFor(info: AnalyzerInfo, files: readonly { file: string; config: PolicyPackConfigFile }[]): ConfigureMap {
+    return buildConfigureMap(info, files.reduce<PolicyPackConfigFile>((acc, f) => layerPolicyConfigs(acc, f.config), {}));
+}
+
+function toWire(r: SubjectResource): WireResource {
+    return {
+        type: r.type,
+        name: r.name,
+        urn: r.urn,
+        properties: r.inputs,
+        parent: r.parent,
+        dependencies: r.dependencies,
+        propertyDependencies: r.propertyDependencies,
+    };
+}
+
+function findingOf(d: Diagnostic): Finding {
+    return { policyName: d.policyName, enforcementLevel: d.enforcementLevel, message: d.message, ...(d.severity ? { severity: d.severity } : {}) };
+}
+
+export function isBlocking(level: EnforcementLevel): boolean {
+    return level === "mandatory" || level === "remediate";
+}
+
+/** The exemption entries that cover a resource the pack passed, per resource policy. */
+function coveringExemptions(exemptions: ExemptionSet | undefined, resourcePolicies: string[], r: SubjectResource, now: Date): CoveringExemption[] {
+    if (!exemptions) {
+        return [];
+    }
+    const tags = r.inputs.tags as Record<string, unknown> | undefined;
+    const tagValue = exemptions.settings.tagExemptions.allowed && tags && typeof tags === "object"
+        ? tags[exemptions.settings.tagExemptions.tag] : undefined;
+    const covering: CoveringExemption[] = [];
+    for (const policyName of resourcePolicies) {
+        const decision = exemptions.decide(r.urn, policyName, now, tagValue);
+        if (decision.kind === "exempt") {
+            const e = decision.entry;
+            covering.push({
+                policyName, entry: e.number, category: e.category, reason: e.reason,
+                ...(e.expires ? { expires: e.expires } : {}),
+                ...(e.ticket ? { ticket: e.ticket } : {}),
+                ...(e.approvedBy ? { approvedBy: e.approvedBy } : {}),
+            });
+        }
+    }
+    return covering;
+}
+
+function statusOf(findings: Finding[], notApplicable: NotApplicable[], exemptions: CoveringExemption[]): ResourceStatus {
+    if (findings.some(f => isBlocking(f.enforcementLevel))) {
+        return "violating";
+    }
+    if (findings.length > 0) {
+        return "advisory";
+    }
+    if (notApplicable.length > 0) {
+        return "out of scope";
+    }
+    return exemptions.length > 0 ? "exempt" : "compliant";
+}
+
+export interface JudgeOptions {
+    readonly configureMap: ConfigureMap;
+    readonly policyConfig: string;
+    readonly now?: Date;
+}
+
+/** Judges one subject with a started pack. The pack's calls are made in the order the engine makes them. */
+export async function judgeSubject(started: StartedPack, subject: Subject, opts: JudgeOptions): Promise<SubjectReport> {
+    const { pack, info } = started;
+    const client = pack.client;
+    const now = opts.now ?? new Date();
+    await client.configure(opts.configureMap);
+    await client.configureStack({ stack: subject.stack, project: subject.project, dryRun: subject.kind === "program" });
+
+    const wire = subject.resources.map(toWire);
+    const perResource = await Promise.all(wire.map(r => client.analyze(r)));
+    const stackResult = await client.analyzeStack(wire);
+
+    const resourcePolicies = info.policies.filter(p => p.policyType === "resource").map(p => p.name);
+    const exemptions = started.exemptionsFile
+        ? ExemptionSet.parse(fs.readFileSync(started.exemptionsFile, "utf8"), resourcePolicies)
+        : undefined;
+
+    const stackFindings: Finding[] = [];
+    const stackFindingsByUrn = new Map<string, Finding[]>();
+    for (const d of stackResult.diagnostics) {
+        if (d.urn && subject.resources.some(r => r.urn === d.urn)) {
+            stackFindingsByUrn.set(d.urn, [...(stackFindingsByUrn.get(d.urn) ?? []), findingOf(d)]);
+        } else {
+            stackFindings.push(findingOf(d));
+        }
+    }
+
+    const resources: ResourceVerdict[] = subject.resources.map((r, i) => {
+        const own = perResource[i].diagnostics.map(findingOf);
+        const fromStack = stackFindingsByUrn.get(r.urn) ?? [];
+        const findings = [...own, ...fromStack];
+        // Advisory stack findings about a resource (such as a report of the exemption it uses) are shown,
+        // but only resource findings and blocking stack findings decide its status.
+        const deciding = [...own, ...fromStack.filter(f => isBlocking(f.enforcementLevel))];
+        const notApplicable = perResource[i].notApplicable;
+        // An app the pack knows is judged even when nothing is said about it; any other resource only when something is.
+        const judged = appServiceProfileFor(r.type) !== undefined || findings.length > 0 || notApplicable.length > 0;
+        const covering = judged && deciding.length === 0 ? coveringExemptions(exemptions, resourcePolicies, r, now) : [];
+        return {
+            urn: r.urn,
+            type: r.type,
+            name: r.name,
+            ...(judged ? { status: statusOf(deciding, notApplicable, covering) } : {}),
+            findings,
+            notApplicable,
+            exemptions: covering,
+        };
+    });
+
+    const all = [...resources.flatMap(r => r.findings), ...stackFindings];
+    const count = (status: ResourceStatus) => resources.filter(r => r.status === status).length;
+    return {
+        kind: subject.kind,
+        source: subject.source,
+        project: subject.project,
+        stack: subject.stack,
+        pack: { name: info.name, version: info.version },
+        policyConfig: opts.policyConfig,
+        exemptionsFile: started.exemptionsFile,
+        exemptionsInCopy: started.isCopy,
+        resources,
+        stackFindings,
+        counts: {
+            resources: resources.length,
+            judged: resources.filter(r => r.status !== undefined).length,
+            violating: count("violating"),
+            advisory: count("advisory"),
+            exempt: count("exempt"),
+            outOfScope: count("out of scope"),
+            compliant: count("compliant"),
+            mandatoryFindings: all.filter(f => isBlocking(f.enforcementLevel)).length,
+            advisoryFindings: all.filter(f => !isBlocking(f.enforcementLevel)).length,
+        },
+    };
+}
