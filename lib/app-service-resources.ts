@@ -2,12 +2,38 @@
 //
 // Types are only imported as types: loading @pulumi/azure-native at run time costs seconds on every start
 // of the pack, while its declarations still check every property name and enum value at build time.
+// The classic provider (@pulumi/azure) is deliberately not a dependency: its names are plain constants
+// below, taken from its published SDK (v6) and the azurerm schema it bridges.
 import type * as azureNative from "@pulumi/azure-native";
 
 type NativeWebAppArgs = azureNative.web.WebAppArgs;
+type NativeSiteConfigArgs = azureNative.types.input.web.SiteConfigArgs;
 type NativeClientCertMode = azureNative.types.enums.web.ClientCertMode;
+type NativeTlsVersion = azureNative.types.enums.web.SupportedTlsVersions;
 
 export const CLIENT_CERT_MODE_REQUIRED = "Required" satisfies NativeClientCertMode;
+export const CLIENT_CERT_MODE_OPTIONAL = "Optional" satisfies NativeClientCertMode;
+
+/** Every minimum TLS version App Service knows, oldest first: a version's rank is its index. */
+export const TLS_VERSIONS = ["1.0", "1.1", "1.2", "1.3"] as const satisfies readonly NativeTlsVersion[];
+export type TlsVersion = typeof TLS_VERSIONS[number];
+/** What Azure applies when an app sets no minimum TLS version (app and SCM site alike). */
+export const AZURE_DEFAULT_MIN_TLS_VERSION: TlsVersion = "1.2";
+
+/** How a resource type lets a program require client certificates. */
+export type ClientCertificateProperties =
+    /** A boolean switch and a mode, both of which must be right. */
+    | {
+        readonly kind: "enabled-and-mode";
+        readonly enabled: string;
+        readonly mode: string;
+        /** Absent where the resource has no exclusion list. */
+        readonly exclusionPaths?: string;
+    }
+    /** The classic legacy FunctionApp: certificates are on exactly when the mode is set. */
+    | { readonly kind: "mode-implies-enabled"; readonly mode: string }
+    /** The classic legacy Slot and FunctionAppSlot: no property at all, so they can never comply. */
+    | { readonly kind: "unsupported" };
 
 export interface AppServiceResourceProfile {
     /** The SDK a user writes the fix in, as the violation message shows it. */
@@ -20,34 +46,53 @@ export interface AppServiceResourceProfile {
      * `true`: the type itself is a function app (the classic provider has one type per app flavour).
      */
     readonly functionApp: "by-kind" | boolean;
+    readonly clientCertificates: ClientCertificateProperties;
     readonly properties: {
-        readonly clientCertEnabled: string;
-        readonly clientCertMode: string;
-        /** Absent where the resource has no exclusion list. */
-        readonly clientCertExclusionPaths?: string;
         readonly httpsOnly: string;
         readonly tags: string;
+        /** The path to the app's minimum TLS version, inside its site configuration. */
+        readonly minTlsVersion: readonly [string, string];
     };
-    /** What the service or provider applies when certificates are enabled and the mode is left out. */
-    readonly omittedModeDefault: "Required" | "Optional";
+    /**
+     * What applies when certificates are enabled and the mode is left out, and who applies it: the
+     * service (which may keep an existing app's stored mode) or the provider (which always sends it).
+     */
+    readonly omittedMode: { readonly value: "Required" | "Optional"; readonly appliedBy: "service" | "provider" };
+    /** The highest minimum TLS version the resource's schema accepts. */
+    readonly highestMinTlsVersion: TlsVersion;
+    /** Deprecated classic resources: the resources that replace them, for fixes only a migration allows. */
+    readonly replacedBy?: readonly string[];
 }
 
 // `satisfies` keeps these names honest against the azure-native SDK's own declarations.
-const nativeProperties = {
+const nativeNames = {
     clientCertEnabled: "clientCertEnabled",
     clientCertMode: "clientCertMode",
     clientCertExclusionPaths: "clientCertExclusionPaths",
     httpsOnly: "httpsOnly",
     tags: "tags",
+    siteConfig: "siteConfig",
 } as const satisfies Record<string, keyof NativeWebAppArgs>;
+const nativeMinTlsVersion = "minTlsVersion" as const satisfies keyof NativeSiteConfigArgs;
 
 const nativeWebApp: AppServiceResourceProfile = {
     provider: "azure-native",
     resourceName: "WebApp",
     isSlot: false,
     functionApp: "by-kind",
-    properties: nativeProperties,
-    omittedModeDefault: "Required",
+    clientCertificates: {
+        kind: "enabled-and-mode",
+        enabled: nativeNames.clientCertEnabled,
+        mode: nativeNames.clientCertMode,
+        exclusionPaths: nativeNames.clientCertExclusionPaths,
+    },
+    properties: {
+        httpsOnly: nativeNames.httpsOnly,
+        tags: nativeNames.tags,
+        minTlsVersion: [nativeNames.siteConfig, nativeMinTlsVersion],
+    },
+    omittedMode: { value: CLIENT_CERT_MODE_REQUIRED, appliedBy: "service" },
+    highestMinTlsVersion: "1.3",
 };
 
 const nativeWebAppSlot: AppServiceResourceProfile = { ...nativeWebApp, resourceName: "WebAppSlot", isSlot: true };
@@ -57,7 +102,79 @@ const nativeWebAppSlot: AppServiceResourceProfile = { ...nativeWebApp, resourceN
 // `azure-native:web:WebAppSlotConfigurationNames` or `azure-native:webx:WebApp` stay out.
 const NATIVE_TOKEN = /^azure-native:web(?:\/v\d{8}[a-z]*)?:(WebApp|WebAppSlot)$/;
 
-const classicProfiles = new Map<string, AppServiceResourceProfile>();
+// The classic provider (@pulumi/azure v6, module appservice). The type checks the token against the
+// resource's name, the way the provider derives one from the other.
+type ClassicToken<Name extends string> = `azure:appservice/${Uncapitalize<Name>}:${Name}`;
+
+function classicToken<Name extends string>(name: Name): ClassicToken<Name> {
+    return `azure:appservice/${name.charAt(0).toLowerCase()}${name.slice(1)}:${name}` as ClassicToken<Name>;
+}
+
+// The current resources (Linux/Windows × WebApp/FunctionApp × app/slot) share one set of names.
+const classicCurrentCertificates: ClientCertificateProperties = {
+    kind: "enabled-and-mode",
+    enabled: "clientCertificateEnabled",
+    mode: "clientCertificateMode",
+    exclusionPaths: "clientCertificateExclusionPaths",
+};
+const classicCommon = { httpsOnly: "httpsOnly", tags: "tags" } as const;
+
+const classicCurrent = (resourceName: string, isSlot: boolean, functionApp: boolean): AppServiceResourceProfile => ({
+    provider: "azure",
+    resourceName,
+    isSlot,
+    functionApp,
+    clientCertificates: classicCurrentCertificates,
+    properties: { ...classicCommon, minTlsVersion: ["siteConfig", "minimumTlsVersion"] },
+    // azurerm: client_certificate_mode has Default "Required" on web apps and "Optional" on function apps,
+    // and the provider sends it on every create and update.
+    omittedMode: { value: functionApp ? CLIENT_CERT_MODE_OPTIONAL : CLIENT_CERT_MODE_REQUIRED, appliedBy: "provider" },
+    highestMinTlsVersion: "1.3",
+});
+
+// The four legacy resources: deprecated upstream, still shipped, and with only `1.0`–`1.2` as TLS versions.
+const classicLegacy = (
+    resourceName: string,
+    isSlot: boolean,
+    functionApp: boolean,
+    clientCertificates: ClientCertificateProperties,
+    replacedBy: readonly string[],
+): AppServiceResourceProfile => ({
+    provider: "azure",
+    resourceName,
+    isSlot,
+    functionApp,
+    clientCertificates,
+    properties: { ...classicCommon, minTlsVersion: ["siteConfig", "minTlsVersion"] },
+    // Legacy AppService: client_cert_mode has no default; Azure's applies, as on azure-native.
+    omittedMode: { value: CLIENT_CERT_MODE_REQUIRED, appliedBy: "service" },
+    highestMinTlsVersion: "1.2",
+    replacedBy,
+});
+
+const classicProfiles = new Map<string, AppServiceResourceProfile>([
+    [classicToken("LinuxWebApp"), classicCurrent("LinuxWebApp", false, false)],
+    [classicToken("WindowsWebApp"), classicCurrent("WindowsWebApp", false, false)],
+    [classicToken("LinuxWebAppSlot"), classicCurrent("LinuxWebAppSlot", true, false)],
+    [classicToken("WindowsWebAppSlot"), classicCurrent("WindowsWebAppSlot", true, false)],
+    [classicToken("LinuxFunctionApp"), classicCurrent("LinuxFunctionApp", false, true)],
+    [classicToken("WindowsFunctionApp"), classicCurrent("WindowsFunctionApp", false, true)],
+    [classicToken("LinuxFunctionAppSlot"), classicCurrent("LinuxFunctionAppSlot", true, true)],
+    [classicToken("WindowsFunctionAppSlot"), classicCurrent("WindowsFunctionAppSlot", true, true)],
+    [classicToken("AppService"), classicLegacy("AppService", false, false,
+        { kind: "enabled-and-mode", enabled: "clientCertEnabled", mode: "clientCertMode" },
+        ["LinuxWebApp", "WindowsWebApp"])],
+    [classicToken("Slot"), classicLegacy("Slot", true, false, { kind: "unsupported" },
+        ["LinuxWebAppSlot", "WindowsWebAppSlot"])],
+    [classicToken("FunctionApp"), classicLegacy("FunctionApp", false, true,
+        { kind: "mode-implies-enabled", mode: "clientCertMode" },
+        ["LinuxFunctionApp", "WindowsFunctionApp"])],
+    [classicToken("FunctionAppSlot"), classicLegacy("FunctionAppSlot", true, true, { kind: "unsupported" },
+        ["LinuxFunctionAppSlot", "WindowsFunctionAppSlot"])],
+]);
+
+/** Every classic type token the pack judges. */
+export const CLASSIC_TYPES: readonly string[] = [...classicProfiles.keys()];
 
 /** The profile of a resource type the pack judges, or undefined for every other type. */
 export function appServiceProfileFor(type: string): AppServiceResourceProfile | undefined {
@@ -69,4 +186,9 @@ export function appServiceProfileFor(type: string): AppServiceResourceProfile | 
         return native[1] === "WebApp" ? nativeWebApp : nativeWebAppSlot;
     }
     return classicProfiles.get(type);
+}
+
+/** `siteConfig.minTlsVersion`: a property path as a message shows it. */
+export function propertyPath(path: readonly string[]): string {
+    return path.join(".");
 }

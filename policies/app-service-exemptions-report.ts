@@ -11,7 +11,9 @@ import {
 import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, ExemptionProblem, ExemptionSet, packExemptions } from "../lib/exemptions";
 import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
 import { defineOptions } from "../lib/policy-options";
+import { minimumTlsRule } from "./app-service-minimum-tls-version";
 import { clientCertificateRule } from "./app-service-require-client-certificates";
+import { httpsOnlyRule } from "./app-service-require-https-only";
 
 export const exemptionsReportOptions = defineOptions({
     expiringWithinDays: {
@@ -40,7 +42,7 @@ export interface StackResource {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyAppServiceRule = AppServiceRule<any>;
 
-export const REPORTED_RULES: readonly AnyAppServiceRule[] = [clientCertificateRule];
+export const REPORTED_RULES: readonly AnyAppServiceRule[] = [clientCertificateRule, httpsOnlyRule, minimumTlsRule];
 
 function resourceName(urn: string): string {
     const at = urn.lastIndexOf("::");
@@ -89,48 +91,60 @@ export function buildExemptionReport(
         for (const entry of exemptions.matching(resource.urn)) {
             used.add(entry);
         }
+        // One line per entry and resource, whatever the number of rules: an entry usually covers every rule,
+        // and is stale only when the resource meets all of them.
+        const exemptFrom = new Map<ExemptionEntry, string[]>();
+        const compliesWith = new Map<ExemptionEntry, string[]>();
+        const deniedAgain = new Map<ExemptionEntry, string[]>();
+        const refused = new Set<string>();
+        const add = (map: Map<ExemptionEntry, string[]>, entry: ExemptionEntry, name: string) => map.set(entry, [...(map.get(entry) ?? []), name]);
         for (const rule of rules) {
             const judgement = judgeResource(rule, resource.type, resource.props, options.configFor(rule));
             if (judgement.kind !== "judged") {
                 continue;
             }
             const decision = exemptions.decide(resource.urn, rule.name, now, exemptionTagValue(exemptions, judgement.resource));
-            const subject = `${resourceName(resource.urn)} (${resource.type}) from ${rule.name}`;
+            const needed = judgement.verdict.findings.length > 0 || judgement.verdict.undetermined.length > 0;
             if (decision.kind === "rejected") {
                 for (const problem of decision.problems.filter(p => p.entry === undefined)) {
-                    lines.push({ message: `self-declared exemption refused: ${subject}: ${problem.message}`, urn: resource.urn });
+                    refused.add(problem.message);
                 }
-                continue;
+            } else if (decision.kind === "expired") {
+                add(needed ? deniedAgain : compliesWith, decision.entry, rule.name);
+            } else if (decision.kind === "exempt") {
+                add(needed ? exemptFrom : compliesWith, decision.entry, rule.name);
             }
-            if (decision.kind === "expired") {
-                lines.push({
-                    message: `exemption expired on ${decision.entry.expires}: ${subject} is denied again; ${describeEntry(decision.entry)} ` +
-                        `is no longer honoured. Fix the app, or renew the entry through a reviewed change to the pack.`,
-                    urn: resource.urn,
-                });
-                continue;
-            }
-            if (decision.kind !== "exempt") {
-                continue;
-            }
-            const { entry } = decision;
-            const { findings, undetermined } = judgement.verdict;
-            if (findings.length === 0 && undetermined.length === 0) {
-                lines.push({
-                    message: `stale exemption: ${subject} already complies; remove ${describeEntry(entry)} from ` +
-                        `${entry.source === "tag" ? "the resource's tags" : EXEMPTIONS_FILE_NAME}.`,
-                    urn: resource.urn,
-                });
-                continue;
-            }
+        }
+        const subject = (ruleNames: string[]) => `${resourceName(resource.urn)} (${resource.type}) from ${ruleNames.join(", ")}`;
+        for (const message of refused) {
+            lines.push({ message: `self-declared exemption refused: ${resourceName(resource.urn)} (${resource.type}): ${message}`, urn: resource.urn });
+        }
+        for (const [entry, ruleNames] of deniedAgain) {
+            lines.push({
+                message: `exemption expired on ${entry.expires}: ${subject(ruleNames)} is denied again; ${describeEntry(entry)} ` +
+                    `is no longer honoured. Fix the app, or renew the entry through a reviewed change to the pack.`,
+                urn: resource.urn,
+            });
+        }
+        for (const [entry, ruleNames] of exemptFrom) {
             const left = entry.expires !== undefined ? daysLeft(entry.expires, now) : undefined;
             const until = entry.expires !== undefined ? `until ${entry.expires} (${left} days left)` : "with no expiry";
             const lead = left !== undefined && left <= options.expiringWithinDays
                 ? `expiring in ${left} days (${entry.expires})`
                 : `${entry.source === "tag" ? "self-declared exemption" : "exempt"} ${until}`;
             lines.push({
-                message: `${lead}: ${subject}, ${entry.category} "${entry.reason}" (${entryFacts(entry)}).` +
+                message: `${lead}: ${subject(ruleNames)}, ${entry.category} "${entry.reason}" (${entryFacts(entry)}).` +
                     (left !== undefined && left <= options.expiringWithinDays ? " Fix the app or renew the entry before it lapses." : ""),
+                urn: resource.urn,
+            });
+        }
+        for (const [entry, ruleNames] of compliesWith) {
+            if (exemptFrom.has(entry) || deniedAgain.has(entry)) {
+                continue;
+            }
+            lines.push({
+                message: `stale exemption: ${subject(ruleNames)} already complies; remove ${describeEntry(entry)} from ` +
+                    `${entry.source === "tag" ? "the resource's tags" : EXEMPTIONS_FILE_NAME}.`,
                 urn: resource.urn,
             });
         }

@@ -50,7 +50,10 @@ export const clientCertificateOptions = defineOptions({
 
 export type ClientCertificateOptions = typeof clientCertificateOptions.defaults;
 
-/** The three settings this rule reads, as plain values (`UnknownDuringPreview` where not yet known). */
+/**
+ * The three settings this rule reads, as plain values (`UnknownDuringPreview` where not yet known);
+ * `undefined` where the resource type has no such property.
+ */
 export interface ClientCertificateSettings {
     readonly enabled: unknown;
     readonly mode: unknown;
@@ -58,17 +61,55 @@ export interface ClientCertificateSettings {
 }
 
 export function observeClientCertificateSettings(resource: ObservedResource): ClientCertificateSettings {
-    const names = resource.profile.properties;
-    return {
-        enabled: resource.read(names.clientCertEnabled),
-        mode: resource.read(names.clientCertMode),
-        exclusionPaths: names.clientCertExclusionPaths === undefined ? undefined : resource.read(names.clientCertExclusionPaths),
-    };
+    const names = resource.profile.clientCertificates;
+    switch (names.kind) {
+        case "enabled-and-mode":
+            return {
+                enabled: resource.read(names.enabled),
+                mode: resource.read(names.mode),
+                exclusionPaths: names.exclusionPaths === undefined ? undefined : resource.read(names.exclusionPaths),
+            };
+        case "mode-implies-enabled":
+            return { enabled: undefined, mode: resource.read(names.mode), exclusionPaths: undefined };
+        case "unsupported":
+            return { enabled: undefined, mode: undefined, exclusionPaths: undefined };
+    }
 }
 
+/** The properties to set, as the user's SDK names them. */
 export function fixText(profile: AppServiceResourceProfile): string {
-    const names = profile.properties;
-    return `${names.clientCertEnabled}: true, ${names.clientCertMode}: "${CLIENT_CERT_MODE_REQUIRED}"`;
+    const names = profile.clientCertificates;
+    switch (names.kind) {
+        case "enabled-and-mode":
+            return `${names.enabled}: true, ${names.mode}: "${CLIENT_CERT_MODE_REQUIRED}"`;
+        case "mode-implies-enabled":
+            return `${names.mode}: "${CLIENT_CERT_MODE_REQUIRED}"`;
+        case "unsupported":
+            return `clientCertificateEnabled: true, clientCertificateMode: "${CLIENT_CERT_MODE_REQUIRED}" on its replacement`;
+    }
+}
+
+function replacements(profile: AppServiceResourceProfile): string {
+    return (profile.replacedBy ?? []).join(" or ");
+}
+
+/** Why a set mode is wrong, or undefined when it is exactly `Required`. */
+function modeProblem(property: string, mode: unknown): string | undefined {
+    if (mode === CLIENT_CERT_MODE_REQUIRED) {
+        return undefined;
+    }
+    const caseOnly = typeof mode === "string" && mode.toLowerCase() === CLIENT_CERT_MODE_REQUIRED.toLowerCase();
+    return `${property} is ${describeValue(mode)}` + (caseOnly
+        ? `; only the exact value "${CLIENT_CERT_MODE_REQUIRED}" is accepted`
+        : ", which lets clients in without a certificate");
+}
+
+function requirementFinding(problems: string[], profile: AppServiceResourceProfile): RuleVerdict {
+    if (problems.length === 0) {
+        return NO_FINDINGS;
+    }
+    return findingOf(`Client certificates are not required: ${problems.join("; ")}. ` +
+        `Fix: set ${fixText(profile)} on this ${profile.resourceName}. ${WHY}`);
 }
 
 /** Enabled must be exactly `true` and the mode exactly `Required`; anything else, however odd, is denied. */
@@ -77,39 +118,57 @@ export function checkCertificateRequirement(
     profile: AppServiceResourceProfile,
     options: ClientCertificateOptions,
 ): RuleVerdict {
-    const names = profile.properties;
+    const names = profile.clientCertificates;
     const { enabled, mode } = settings;
-    if (isUndetermined(enabled)) {
-        return undeterminedBy(enabled);
+    if (names.kind === "unsupported") {
+        // Fail closed: the type cannot express the requirement, so no value of it can ever comply.
+        return findingOf(`Client certificates cannot be required: the classic provider's legacy ${profile.resourceName} ` +
+            `has no client certificate property. Fix: migrate this ${profile.resourceName} to ${replacements(profile)} ` +
+            `and set ${fixText(profile)}, or have it exempted in the policy pack's exemptions file. ${WHY}`);
+    }
+    if (names.kind === "mode-implies-enabled") {
+        // The legacy FunctionApp turns certificates on exactly when clientCertMode is set.
+        if (isUndetermined(mode)) {
+            return undeterminedBy(mode);
+        }
+        return requirementFinding([mode === undefined
+            ? `${names.mode} is not set, so client certificates are off (this legacy ${profile.resourceName} ` +
+                `turns them on only through ${names.mode})`
+            : modeProblem(names.mode, mode)].filter((p): p is string => p !== undefined), profile);
     }
     const problems: string[] = [];
-    if (enabled !== true) {
+    if (isUndetermined(enabled)) {
+        // Whatever enabled turns out to be, a known mode that is not Required already fails.
+    } else if (enabled !== true) {
         problems.push(enabled === undefined
-            ? `${names.clientCertEnabled} is not set (Azure's default is false)`
-            : `${names.clientCertEnabled} is ${describeValue(enabled)}${typeof enabled === "boolean" ? "" : ", not the boolean true"}`);
+            ? `${names.enabled} is not set (the default is false)`
+            : `${names.enabled} is ${describeValue(enabled)}${typeof enabled === "boolean" ? "" : ", not the boolean true"}`);
     }
+    const omitted = profile.omittedMode;
     if (isUndetermined(mode)) {
         if (problems.length === 0) {
             return undeterminedBy(mode);
         }
     } else if (mode === undefined) {
-        const defaultAccepted = options.acceptServiceDefaultMode && profile.omittedModeDefault === CLIENT_CERT_MODE_REQUIRED;
+        // A provider default is sent on every create and update, so it holds; a service default may not
+        // touch an existing app's stored mode, so it holds only when the option says to rely on it.
+        const defaultAccepted = omitted.value === CLIENT_CERT_MODE_REQUIRED
+            && (omitted.appliedBy === "provider" || options.acceptServiceDefaultMode);
         if (!defaultAccepted) {
-            problems.push(profile.omittedModeDefault === CLIENT_CERT_MODE_REQUIRED
-                ? `${names.clientCertMode} is not set, and an app's stored mode can stay "Optional"`
-                : `${names.clientCertMode} is not set, and this resource's default is "${profile.omittedModeDefault}"`);
+            problems.push(omitted.value === CLIENT_CERT_MODE_REQUIRED
+                ? `${names.mode} is not set, and an app's stored mode can stay "Optional"`
+                : `${names.mode} is not set, and this resource's default is "${omitted.value}"`);
         }
-    } else if (mode !== CLIENT_CERT_MODE_REQUIRED) {
-        const caseOnly = typeof mode === "string" && mode.toLowerCase() === CLIENT_CERT_MODE_REQUIRED.toLowerCase();
-        problems.push(`${names.clientCertMode} is ${describeValue(mode)}` + (caseOnly
-            ? `; only the exact value "${CLIENT_CERT_MODE_REQUIRED}" is accepted`
-            : ", which lets clients in without a certificate"));
+    } else {
+        const problem = modeProblem(names.mode, mode);
+        if (problem !== undefined) {
+            problems.push(problem);
+        }
     }
-    if (problems.length === 0) {
-        return NO_FINDINGS;
+    if (problems.length === 0 && isUndetermined(enabled)) {
+        return undeterminedBy(enabled);
     }
-    return findingOf(`Client certificates are not required: ${problems.join("; ")}. ` +
-        `Fix: set ${fixText(profile)} on this ${profile.resourceName}. ${WHY}`);
+    return requirementFinding(problems, profile);
 }
 
 /** The entries of a `,`- or `;`-separated exclusion list, trimmed, in their original case. */
@@ -147,7 +206,8 @@ export function checkExclusionPaths(
     profile: AppServiceResourceProfile,
     options: ClientCertificateOptions,
 ): RuleVerdict {
-    const property = profile.properties.clientCertExclusionPaths;
+    const names = profile.clientCertificates;
+    const property = names.kind === "enabled-and-mode" ? names.exclusionPaths : undefined;
     const list = settings.exclusionPaths;
     if (property === undefined || list === undefined || list === null) {
         return NO_FINDINGS;
@@ -196,26 +256,35 @@ export function findClientCertificateViolations(
     );
 }
 
-/** Sets the certificate requirement and drops the root and empty exclusions; other paths need a person. */
+/**
+ * Sets the certificate requirement and drops the root and empty exclusions; other paths need a person.
+ * Undefined where no property can fix the resource (the legacy Slot and FunctionAppSlot).
+ */
 export function remediateClientCertificates(
     settings: ClientCertificateSettings,
     profile: AppServiceResourceProfile,
     props: Record<string, unknown>,
-): Record<string, unknown> {
-    const names = profile.properties;
+): Record<string, unknown> | undefined {
+    const names = profile.clientCertificates;
+    if (names.kind === "unsupported") {
+        return undefined;
+    }
+    if (names.kind === "mode-implies-enabled") {
+        return { ...props, [names.mode]: CLIENT_CERT_MODE_REQUIRED };
+    }
     const remediated: Record<string, unknown> = {
         ...props,
-        [names.clientCertEnabled]: true,
-        [names.clientCertMode]: CLIENT_CERT_MODE_REQUIRED,
+        [names.enabled]: true,
+        [names.mode]: CLIENT_CERT_MODE_REQUIRED,
     };
     const list = settings.exclusionPaths;
-    if (names.clientCertExclusionPaths !== undefined && typeof list === "string") {
+    if (names.exclusionPaths !== undefined && typeof list === "string") {
         const separator = list.includes(";") && !list.includes(",") ? ";" : ",";
         const kept = splitExclusionPaths(list).filter(path => path !== "" && !isRootPath(path));
         if (kept.length > 0) {
-            remediated[names.clientCertExclusionPaths] = kept.join(separator);
+            remediated[names.exclusionPaths] = kept.join(separator);
         } else {
-            delete remediated[names.clientCertExclusionPaths];
+            delete remediated[names.exclusionPaths];
         }
     }
     return remediated;
@@ -223,8 +292,9 @@ export function remediateClientCertificates(
 
 export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
     name: CLIENT_CERTIFICATES_POLICY,
-    description: "Azure App Service apps and their deployment slots must require incoming client certificates " +
-        "(mutual TLS): client certificates enabled, mode Required, and no exclusion path beyond the allow-list.",
+    description: "Azure App Service apps and their deployment slots, in the azure-native and classic azure providers, " +
+        "must require incoming client certificates (mutual TLS): client certificates enabled, mode Required, and no " +
+        "exclusion path beyond the allow-list.",
     enforcementLevel: "mandatory",
     severity: "high",
     framework: {
@@ -233,8 +303,11 @@ export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
         reference: "9.4",
         specification: "Ensure the web app has 'Client Certificates (Incoming client certificates)' set to 'On'",
     },
-    remediationSteps: 'Set clientCertEnabled: true and clientCertMode: "Required" on the WebApp or WebAppSlot, and ' +
-        'remove "/" and any path that is not allow-listed from clientCertExclusionPaths.',
+    remediationSteps: 'Set clientCertEnabled: true and clientCertMode: "Required" on an azure-native WebApp or WebAppSlot ' +
+        "or a classic AppService; clientCertificateEnabled: true and clientCertificateMode: \"Required\" on a classic " +
+        'LinuxWebApp, WindowsWebApp, LinuxFunctionApp, WindowsFunctionApp or one of their slots; clientCertMode: "Required" ' +
+        "on a classic FunctionApp. A classic Slot or FunctionAppSlot cannot require client certificates: migrate it to " +
+        "the Linux or Windows slot resource. Remove \"/\" and any path that is not allow-listed from the exclusion paths.",
     url: "https://learn.microsoft.com/en-us/azure/app-service/app-service-web-configure-tls-mutual-auth",
     options: clientCertificateOptions,
     includeFunctionApps: options => options.includeFunctionApps,

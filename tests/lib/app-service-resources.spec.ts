@@ -1,5 +1,5 @@
 import * as assert from "assert";
-import { appServiceProfileFor } from "../../lib/app-service-resources";
+import { appServiceProfileFor, CLASSIC_TYPES } from "../../lib/app-service-resources";
 
 describe("appServiceProfileFor", () => {
     const judged: [string, string, boolean][] = [
@@ -15,11 +15,64 @@ describe("appServiceProfileFor", () => {
         it(`judges ${type}`, () => {
             const profile = appServiceProfileFor(type);
             assert.ok(profile, `${type} must be judged`);
+            assert.strictEqual(profile.provider, "azure-native");
             assert.strictEqual(profile.resourceName, resourceName);
             assert.strictEqual(profile.isSlot, isSlot);
-            assert.strictEqual(profile.properties.clientCertEnabled, "clientCertEnabled");
+            assert.strictEqual(profile.functionApp, "by-kind");
+            assert.deepStrictEqual(profile.clientCertificates, {
+                kind: "enabled-and-mode",
+                enabled: "clientCertEnabled",
+                mode: "clientCertMode",
+                exclusionPaths: "clientCertExclusionPaths",
+            });
+            assert.strictEqual(profile.properties.httpsOnly, "httpsOnly");
+            assert.deepStrictEqual(profile.properties.minTlsVersion, ["siteConfig", "minTlsVersion"]);
+            assert.deepStrictEqual(profile.omittedMode, { value: "Required", appliedBy: "service" });
         });
     }
+
+    // Every classic token as @pulumi/azure v6 registers it (appservice/<name>.js `__pulumiType`), with the
+    // names its Args use (see the research notes): [token, resourceName, isSlot, functionApp, certificates,
+    // TLS property inside siteConfig, default mode when omitted].
+    const CURRENT = { kind: "enabled-and-mode", enabled: "clientCertificateEnabled", mode: "clientCertificateMode", exclusionPaths: "clientCertificateExclusionPaths" };
+    const classic: [string, string, boolean, boolean, object, string, object][] = [
+        ["azure:appservice/linuxWebApp:LinuxWebApp", "LinuxWebApp", false, false, CURRENT, "minimumTlsVersion", { value: "Required", appliedBy: "provider" }],
+        ["azure:appservice/windowsWebApp:WindowsWebApp", "WindowsWebApp", false, false, CURRENT, "minimumTlsVersion", { value: "Required", appliedBy: "provider" }],
+        ["azure:appservice/linuxWebAppSlot:LinuxWebAppSlot", "LinuxWebAppSlot", true, false, CURRENT, "minimumTlsVersion", { value: "Required", appliedBy: "provider" }],
+        ["azure:appservice/windowsWebAppSlot:WindowsWebAppSlot", "WindowsWebAppSlot", true, false, CURRENT, "minimumTlsVersion", { value: "Required", appliedBy: "provider" }],
+        ["azure:appservice/linuxFunctionApp:LinuxFunctionApp", "LinuxFunctionApp", false, true, CURRENT, "minimumTlsVersion", { value: "Optional", appliedBy: "provider" }],
+        ["azure:appservice/windowsFunctionApp:WindowsFunctionApp", "WindowsFunctionApp", false, true, CURRENT, "minimumTlsVersion", { value: "Optional", appliedBy: "provider" }],
+        ["azure:appservice/linuxFunctionAppSlot:LinuxFunctionAppSlot", "LinuxFunctionAppSlot", true, true, CURRENT, "minimumTlsVersion", { value: "Optional", appliedBy: "provider" }],
+        ["azure:appservice/windowsFunctionAppSlot:WindowsFunctionAppSlot", "WindowsFunctionAppSlot", true, true, CURRENT, "minimumTlsVersion", { value: "Optional", appliedBy: "provider" }],
+        ["azure:appservice/appService:AppService", "AppService", false, false,
+            { kind: "enabled-and-mode", enabled: "clientCertEnabled", mode: "clientCertMode" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
+        ["azure:appservice/slot:Slot", "Slot", true, false, { kind: "unsupported" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
+        ["azure:appservice/functionApp:FunctionApp", "FunctionApp", false, true,
+            { kind: "mode-implies-enabled", mode: "clientCertMode" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
+        ["azure:appservice/functionAppSlot:FunctionAppSlot", "FunctionAppSlot", true, true, { kind: "unsupported" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
+    ];
+    for (const [type, resourceName, isSlot, functionApp, certificates, tlsProperty, omittedMode] of classic) {
+        it(`judges the classic ${type}`, () => {
+            const profile = appServiceProfileFor(type);
+            assert.ok(profile, `${type} must be judged`);
+            assert.strictEqual(profile.provider, "azure");
+            assert.strictEqual(profile.resourceName, resourceName);
+            assert.strictEqual(profile.isSlot, isSlot);
+            assert.strictEqual(profile.functionApp, functionApp);
+            assert.deepStrictEqual(profile.clientCertificates, certificates);
+            assert.strictEqual(profile.properties.httpsOnly, "httpsOnly");
+            assert.deepStrictEqual(profile.properties.minTlsVersion, ["siteConfig", tlsProperty]);
+            assert.deepStrictEqual(profile.omittedMode, omittedMode);
+            // The legacy resources accept TLS 1.0 to 1.2 only and are replaced by the Linux/Windows ones.
+            const legacy = tlsProperty === "minTlsVersion";
+            assert.strictEqual(profile.highestMinTlsVersion, legacy ? "1.2" : "1.3");
+            assert.strictEqual(profile.replacedBy !== undefined, legacy);
+        });
+    }
+
+    it("lists exactly the twelve classic tokens", () => {
+        assert.deepStrictEqual([...CLASSIC_TYPES].sort(), classic.map(([type]) => type).sort());
+    });
 
     const lookAlikes = [
         "azure-native:web:WebAppSlotConfigurationNames",
@@ -35,6 +88,19 @@ describe("appServiceProfileFor", () => {
         "azure-native:web:WebApp ",
         "azure-native:storage:StorageAccount",
         "azure-native:web:AppServicePlan",
+        "azure:appservice/servicePlan:ServicePlan",
+        "azure:appservice/plan:Plan",
+        "azure:appservice/webAppActiveSlot:WebAppActiveSlot",
+        "azure:appservice/functionAppActiveSlot:FunctionAppActiveSlot",
+        "azure:appservice/linuxWebApp:linuxWebApp",
+        "azure:appservice/LinuxWebApp:LinuxWebApp",
+        "azure:appservice:LinuxWebApp",
+        "azure:web/linuxWebApp:LinuxWebApp",
+        "azure:appservice/linuxWebApp:LinuxWebApp ",
+        "azure:appservice/staticWebApp:StaticWebApp",
+        "azure:logicapps/standard:Standard",
+        "__proto__",
+        "constructor",
         "",
     ];
     for (const type of lookAlikes) {

@@ -16,8 +16,8 @@ const inDays = (days: number) => isoDaysFrom(NOW, days);
 const POLICY = clientCertificateRule.name;
 const WEB_APP = "azure-native:web:WebApp";
 const urnOf = (name: string, type = WEB_APP) => `urn:pulumi:prod::webshop::${type}::${name}`;
-const COMPLIANT = { clientCertEnabled: true, clientCertMode: "Required" };
-const DISABLED = { clientCertEnabled: false };
+const COMPLIANT = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true };
+const DISABLED = { clientCertEnabled: false, httpsOnly: true };
 
 const FILE = `
 settings:

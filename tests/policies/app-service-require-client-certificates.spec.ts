@@ -1,9 +1,14 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
+import { judgeWithExemptions } from "../../lib/app-service-policy";
+import { ExemptionSet } from "../../lib/exemptions";
+import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import {
+    clientCertificateRule,
     isAllowedExclusion,
     requireClientCertificates,
 } from "../../policies/app-service-require-client-certificates";
+import { ENCRYPTED_SECRET, ODD_VALUES } from "../helpers/odd-values";
 import {
     assertHasResourceViolation,
     assertNoResourceViolations,
@@ -62,15 +67,7 @@ describe("azure-app-service-require-client-certificates", () => {
     }
 
     describe("values as they really arrive", () => {
-        const odd: [string, unknown][] = [
-            ['the string "true"', "true"],
-            ["the number 1", 1],
-            ["null", null],
-            ["an object", { value: true }],
-            ["an array", [true]],
-            ["a huge string", "x".repeat(100_000)],
-        ];
-        for (const [label, value] of odd) {
+        for (const [label, value] of ODD_VALUES) {
             it(`never treats clientCertEnabled as ${label} as enabled`, async () => {
                 const [message] = await assertHasResourceViolation(policy,
                     { type: WEB_APP, props: { clientCertEnabled: value, clientCertMode: "Required" } },
@@ -103,8 +100,7 @@ describe("azure-app-service-require-client-certificates", () => {
         });
 
         it("denies an encrypted secret it cannot read", async () => {
-            const encrypted = { "4dabf18193072939515e22adb298388d": "1b47061264138c4ac30d75fd1eb44270", ciphertext: "v1:abc" };
-            await assertHasResourceViolation(policy, { type: WEB_APP, props: { clientCertEnabled: encrypted, clientCertMode: "Required" } },
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { clientCertEnabled: ENCRYPTED_SECRET, clientCertMode: "Required" } },
                 { includes: ["an encrypted secret the pack cannot read"] });
         });
 
@@ -127,6 +123,10 @@ describe("azure-app-service-require-client-certificates", () => {
                 { count: 1, includes: ["clientCertEnabled is false"] });
             await assertHasResourceViolation(policy, { type: WEB_APP, props: { clientCertEnabled: UNKNOWN, clientCertMode: "Required", clientCertExclusionPaths: "/" } },
                 { count: 1, includes: ['excludes the root path "/"'] });
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { clientCertEnabled: UNKNOWN, clientCertMode: "Optional" } },
+                { count: 1, includes: ['clientCertMode is "Optional"'] });
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { clientCertEnabled: UNKNOWN } },
+                { count: 1, includes: ["clientCertMode is not set"] });
         });
 
         it("ignores unknowns in properties it does not read", async () => {
@@ -271,6 +271,208 @@ describe("azure-app-service-require-client-certificates", () => {
                 const outcome = await runResourcePolicy(policy, { type, props: { clientCertEnabled: false } });
                 assert.deepStrictEqual(outcome, { violations: [] });
             }
+        });
+    });
+
+    describe("classic azure provider", () => {
+        const CLASSIC_REQUIRED = { clientCertificateEnabled: true, clientCertificateMode: "Required" };
+        const CLASSIC_FIX = 'clientCertificateEnabled: true, clientCertificateMode: "Required"';
+        const FUNCTIONS = { includeFunctionApps: true };
+        // [token, resource name, is a function app]: the current resources, all with the same property names.
+        const current: [string, string, boolean][] = [
+            ["azure:appservice/linuxWebApp:LinuxWebApp", "LinuxWebApp", false],
+            ["azure:appservice/windowsWebApp:WindowsWebApp", "WindowsWebApp", false],
+            ["azure:appservice/linuxWebAppSlot:LinuxWebAppSlot", "LinuxWebAppSlot", false],
+            ["azure:appservice/windowsWebAppSlot:WindowsWebAppSlot", "WindowsWebAppSlot", false],
+            ["azure:appservice/linuxFunctionApp:LinuxFunctionApp", "LinuxFunctionApp", true],
+            ["azure:appservice/windowsFunctionApp:WindowsFunctionApp", "WindowsFunctionApp", true],
+            ["azure:appservice/linuxFunctionAppSlot:LinuxFunctionAppSlot", "LinuxFunctionAppSlot", true],
+            ["azure:appservice/windowsFunctionAppSlot:WindowsFunctionAppSlot", "WindowsFunctionAppSlot", true],
+        ];
+        for (const [type, resourceName, functionApp] of current) {
+            describe(type, () => {
+                const config = functionApp ? FUNCTIONS : undefined;
+
+                it("passes when enabled and Required", async () => {
+                    await assertNoResourceViolations(policy, { type, props: { ...CLASSIC_REQUIRED } }, config);
+                });
+
+                const denied: [string, Record<string, unknown>, string[]][] = [
+                    ["nothing set", {}, ["clientCertificateEnabled is not set"]],
+                    ["enabled false", { clientCertificateEnabled: false, clientCertificateMode: "Required" }, ["clientCertificateEnabled is false"]],
+                    ["mode Optional", { clientCertificateEnabled: true, clientCertificateMode: "Optional" }, ['clientCertificateMode is "Optional"']],
+                    ["mode OptionalInteractiveUser", { clientCertificateEnabled: true, clientCertificateMode: "OptionalInteractiveUser" }, ['"OptionalInteractiveUser"']],
+                    ["the azure-native names instead of its own", { ...REQUIRED }, ["clientCertificateEnabled is not set"]],
+                ];
+                for (const [label, props, mentions] of denied) {
+                    it(`denies ${label}, naming the classic properties`, async () => {
+                        await assertHasResourceViolation(policy, { type, props }, {
+                            config,
+                            count: 1,
+                            includes: [...mentions, `${CLASSIC_FIX} on this ${resourceName}`, "impersonate"],
+                        });
+                    });
+                }
+
+                it("denies a root exclusion in clientCertificateExclusionPaths", async () => {
+                    await assertHasResourceViolation(policy, { type, props: { ...CLASSIC_REQUIRED, clientCertificateExclusionPaths: "/" } },
+                        { config, count: 1, includes: ["clientCertificateExclusionPaths is \"/\"", 'excludes the root path "/"'] });
+                });
+
+                if (functionApp) {
+                    it("is a function app: out of scope by default", async () => {
+                        const outcome = await runResourcePolicy(policy, { type, props: { clientCertificateEnabled: false } });
+                        assert.deepStrictEqual(outcome.violations, []);
+                        assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
+                    });
+                    it("denies a mode left out when function apps are in scope, because its default is Optional", async () => {
+                        await assertHasResourceViolation(policy, { type, props: { clientCertificateEnabled: true } },
+                            { config, count: 1, includes: ["clientCertificateMode is not set", `this resource's default is "Optional"`] });
+                    });
+                } else {
+                    it("accepts a mode left out: the provider sends its default, Required", async () => {
+                        await assertNoResourceViolations(policy, { type, props: { clientCertificateEnabled: true } });
+                    });
+                }
+            });
+        }
+
+        const LINUX_WEB_APP = "azure:appservice/linuxWebApp:LinuxWebApp";
+        const LINUX_FUNCTION_APP = "azure:appservice/linuxFunctionApp:LinuxFunctionApp";
+
+        it("denies a LinuxWebApp with clientCertificateEnabled: false", async () => {
+            await assertHasResourceViolation(policy, { type: LINUX_WEB_APP, props: { clientCertificateEnabled: false, clientCertificateMode: "Required", httpsOnly: true } },
+                { count: 1, includes: ["clientCertificateEnabled is false", CLASSIC_FIX] });
+        });
+
+        it("denies a function app as the bridge fills it in (enabled, mode Optional by default)", async () => {
+            await assertHasResourceViolation(policy, { type: LINUX_FUNCTION_APP, props: { clientCertificateEnabled: true, clientCertificateMode: "Optional" } },
+                { config: FUNCTIONS, count: 1, includes: ['clientCertificateMode is "Optional"'] });
+        });
+
+        for (const [label, value] of ODD_VALUES) {
+            it(`never treats clientCertificateEnabled as ${label} as enabled`, async () => {
+                await assertHasResourceViolation(policy, { type: LINUX_WEB_APP, props: { clientCertificateEnabled: value, clientCertificateMode: "Required" } },
+                    { count: 1, includes: ["clientCertificateEnabled is"] });
+            });
+            it(`denies clientCertificateMode as ${label}`, async () => {
+                await assertHasResourceViolation(policy, { type: LINUX_WEB_APP, props: { clientCertificateEnabled: true, clientCertificateMode: value } },
+                    { count: 1, includes: ["clientCertificateMode is"] });
+            });
+        }
+
+        it("reads secrets and unknowns on classic resources as on azure-native ones", async () => {
+            await assertNoResourceViolations(policy, { type: LINUX_WEB_APP, props: { clientCertificateEnabled: secret(true), clientCertificateMode: new Secret("Required") } });
+            await assertHasResourceViolation(policy, { type: LINUX_WEB_APP, props: { clientCertificateEnabled: secret(false), clientCertificateMode: "Required" } },
+                { includes: ["clientCertificateEnabled is false"] });
+            await assertHasResourceViolation(policy, { type: LINUX_WEB_APP, props: { clientCertificateEnabled: ENCRYPTED_SECRET, clientCertificateMode: "Required" } },
+                { includes: ["an encrypted secret the pack cannot read"] });
+            const outcome = await runResourcePolicy(policy, { type: LINUX_WEB_APP, props: { clientCertificateEnabled: UNKNOWN, clientCertificateMode: "Required" } });
+            assert.deepStrictEqual(outcome.violations, []);
+            assert.ok(outcome.unknownDuringPreview);
+        });
+
+        describe("legacy AppService", () => {
+            const type = "azure:appservice/appService:AppService";
+            it("passes with clientCertEnabled: true and clientCertMode Required", async () => {
+                await assertNoResourceViolations(policy, { type, props: { ...REQUIRED } });
+            });
+            it("denies disabled certificates and the current resources' names", async () => {
+                await assertHasResourceViolation(policy, { type, props: { clientCertEnabled: false, clientCertMode: "Required" } },
+                    { count: 1, includes: ["clientCertEnabled is false", `${FIX} on this AppService`] });
+                await assertHasResourceViolation(policy, { type, props: { ...CLASSIC_REQUIRED } },
+                    { count: 1, includes: ["clientCertEnabled is not set"] });
+            });
+            it("relies on the service default mode only with acceptServiceDefaultMode", async () => {
+                await assertHasResourceViolation(policy, { type, props: { clientCertEnabled: true } },
+                    { count: 1, includes: ['clientCertMode is not set, and an app\'s stored mode can stay "Optional"'] });
+                await assertNoResourceViolations(policy, { type, props: { clientCertEnabled: true } }, { acceptServiceDefaultMode: true });
+            });
+        });
+
+        describe("legacy FunctionApp: certificates are on exactly when clientCertMode is set", () => {
+            const type = "azure:appservice/functionApp:FunctionApp";
+            it("is out of scope by default", async () => {
+                const outcome = await runResourcePolicy(policy, { type, props: {} });
+                assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
+            });
+            it("passes with clientCertMode Required", async () => {
+                await assertNoResourceViolations(policy, { type, props: { clientCertMode: "Required" } }, FUNCTIONS);
+            });
+            const denied: [string, Record<string, unknown>, string][] = [
+                ["no mode", {}, "clientCertMode is not set, so client certificates are off"],
+                ["no mode, even with an enabled flag it does not have", { clientCertEnabled: true }, "clientCertMode is not set"],
+                ["mode Optional", { clientCertMode: "Optional" }, 'clientCertMode is "Optional", which lets clients in'],
+                ["mode in the wrong case", { clientCertMode: "required" }, 'only the exact value "Required"'],
+                ...ODD_VALUES.map(([label, value]): [string, Record<string, unknown>, string] => [`mode as ${label}`, { clientCertMode: value }, "clientCertMode is"]),
+            ];
+            for (const [label, props, mention] of denied) {
+                it(`denies ${label}`, async () => {
+                    await assertHasResourceViolation(policy, { type, props }, { config: FUNCTIONS, count: 1, includes: [mention, 'set clientCertMode: "Required" on this FunctionApp'] });
+                });
+            }
+            it("waits for an unknown mode", async () => {
+                const outcome = await runResourcePolicy(policy, { type, props: { clientCertMode: UNKNOWN } }, FUNCTIONS);
+                assert.deepStrictEqual(outcome.violations, []);
+                assert.ok(outcome.unknownDuringPreview);
+            });
+            it("remediates to clientCertMode Required only", async () => {
+                assert.deepStrictEqual(await assertRemediation(policy, { type, props: { name: "fn", clientCertMode: "Optional" } }, FUNCTIONS),
+                    { name: "fn", clientCertMode: "Required" });
+            });
+        });
+
+        // No client certificate property exists on these, so they can never comply: fail closed.
+        const unsupported: [string, string, string, Record<string, unknown> | undefined][] = [
+            ["azure:appservice/slot:Slot", "Slot", "LinuxWebAppSlot or WindowsWebAppSlot", undefined],
+            ["azure:appservice/functionAppSlot:FunctionAppSlot", "FunctionAppSlot", "LinuxFunctionAppSlot or WindowsFunctionAppSlot", FUNCTIONS],
+        ];
+        for (const [type, resourceName, replacement, config] of unsupported) {
+            describe(`legacy ${resourceName}`, () => {
+                for (const props of [{}, { ...REQUIRED }, { ...CLASSIC_REQUIRED }, { clientCertMode: "Required", httpsOnly: true }]) {
+                    it(`is denied whatever it sets: ${JSON.stringify(props)}`, async () => {
+                        await assertHasResourceViolation(policy, { type, props }, {
+                            config,
+                            count: 1,
+                            includes: [`legacy ${resourceName} has no client certificate property`,
+                                `migrate this ${resourceName} to ${replacement}`, "exempted", "impersonate"],
+                        });
+                    });
+                }
+                it("has no remediation: only a migration fixes it", async () => {
+                    assert.strictEqual(await assertRemediation(policy, { type, props: {} }, config), undefined);
+                });
+                it("passes once exempted", () => {
+                    const urn = `urn:pulumi:prod::webshop::${type}::legacy`;
+                    const exemptions = ExemptionSet.parse(
+                        `exemptions:\n  - {urn: "${urn}", reason: "Migrating to ${replacement}", category: waiver, expires: "2030-06-30"}\n`,
+                        RESOURCE_POLICY_NAMES);
+                    const judgement = judgeWithExemptions(clientCertificateRule, { type, urn, props: {}, config: { includeFunctionApps: true } },
+                        exemptions, new Date(Date.UTC(2030, 5, 1)));
+                    assert.strictEqual(judgement.kind, "judged");
+                    assert.deepStrictEqual(judgement.kind === "judged" && judgement.verdict, { findings: [], undetermined: [] });
+                });
+            });
+        }
+
+        it("the legacy FunctionAppSlot is out of scope by default", async () => {
+            const outcome = await runResourcePolicy(policy, { type: "azure:appservice/functionAppSlot:FunctionAppSlot", props: {} });
+            assert.deepStrictEqual(outcome.violations, []);
+            assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
+        });
+
+        describe("remediation", () => {
+            it("sets the classic properties and drops the root exclusion", async () => {
+                const result = await assertRemediation(policy, {
+                    type: LINUX_WEB_APP,
+                    props: { name: "shop", clientCertificateEnabled: false, clientCertificateMode: "Optional", clientCertificateExclusionPaths: "/;/health" },
+                });
+                assert.deepStrictEqual(result, { name: "shop", ...CLASSIC_REQUIRED, clientCertificateExclusionPaths: "/health" });
+            });
+            it("sets the legacy AppService's own names", async () => {
+                const result = await assertRemediation(policy, { type: "azure:appservice/appService:AppService", props: { clientCertEnabled: false } });
+                assert.deepStrictEqual(result, { ...REQUIRED });
+            });
         });
     });
 });

@@ -10,8 +10,8 @@ import { PACK_DIR, startPack } from "./client-certificates.protocol.spec";
 
 const inDays = (days: number) => isoDaysFrom(new Date(), days);
 const urnOf = (name: string) => `urn:pulumi:prod::webshop::azure-native:web:WebApp::${name}`;
-const DISABLED = { clientCertEnabled: false };
-const COMPLIANT = { clientCertEnabled: true, clientCertMode: "Required" };
+const DISABLED = { clientCertEnabled: false, httpsOnly: true };
+const COMPLIANT = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true };
 
 const EXEMPTIONS = `
 exemptions:

@@ -1,0 +1,169 @@
+import * as assert from "assert";
+import { Secret } from "@pulumi/policy";
+import { judgeWithExemptions } from "../../lib/app-service-policy";
+import { CLASSIC_TYPES } from "../../lib/app-service-resources";
+import { ExemptionSet } from "../../lib/exemptions";
+import { HTTPS_ONLY_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
+import { requireClientCertificates } from "../../policies/app-service-require-client-certificates";
+import { httpsOnlyRule, requireHttpsOnly } from "../../policies/app-service-require-https-only";
+import { ENCRYPTED_SECRET, ODD_VALUES } from "../helpers/odd-values";
+import {
+    assertHasResourceViolation,
+    assertNoResourceViolations,
+    assertRemediation,
+    runResourcePolicy,
+    secret,
+    UNKNOWN,
+} from "../helpers/policy-test-utils";
+
+const policy = requireHttpsOnly;
+const WEB_APP = "azure-native:web:WebApp";
+const FUNCTIONS = { includeFunctionApps: true };
+const FUNCTION_APP_TYPES = new Set([
+    "azure:appservice/linuxFunctionApp:LinuxFunctionApp",
+    "azure:appservice/windowsFunctionApp:WindowsFunctionApp",
+    "azure:appservice/linuxFunctionAppSlot:LinuxFunctionAppSlot",
+    "azure:appservice/windowsFunctionAppSlot:WindowsFunctionAppSlot",
+    "azure:appservice/functionApp:FunctionApp",
+    "azure:appservice/functionAppSlot:FunctionAppSlot",
+]);
+// Every type the pack judges, with the class name the fix names.
+const TYPES: [string, string][] = [
+    [WEB_APP, "WebApp"],
+    ["azure-native:web:WebAppSlot", "WebAppSlot"],
+    ["azure-native:web/v20220901:WebApp", "WebApp"],
+    ["azure-native:web/v20231201preview:WebAppSlot", "WebAppSlot"],
+    ...CLASSIC_TYPES.map((type): [string, string] => [type, type.split(":").pop()!]),
+];
+
+describe("azure-app-service-require-https-only", () => {
+    it("is mandatory by default, named by its constant, with includeFunctionApps off by default", () => {
+        assert.strictEqual(policy.name, HTTPS_ONLY_POLICY);
+        assert.strictEqual(policy.enforcementLevel, "mandatory");
+        assert.deepStrictEqual(Object.keys(policy.configSchema!.properties), ["includeFunctionApps"]);
+        assert.strictEqual(policy.configSchema!.properties.includeFunctionApps.default, false);
+    });
+
+    for (const [type, resourceName] of TYPES) {
+        describe(type, () => {
+            const config = FUNCTION_APP_TYPES.has(type) ? FUNCTIONS : undefined;
+            it("passes with httpsOnly: true", async () => {
+                await assertNoResourceViolations(policy, { type, props: { httpsOnly: true } }, config);
+            });
+            const denied: [string, Record<string, unknown>, string][] = [
+                ["httpsOnly false", { httpsOnly: false }, "httpsOnly is false"],
+                ["httpsOnly left out", {}, "httpsOnly is not set (the default is false)"],
+            ];
+            for (const [label, props, mention] of denied) {
+                it(`denies ${label}, explaining the plain-HTTP bypass`, async () => {
+                    await assertHasResourceViolation(policy, { type, props }, {
+                        config,
+                        count: 1,
+                        includes: [mention, `set httpsOnly: true on this ${resourceName}`,
+                            "client certificates only exist on HTTPS", "plain HTTP reaches the app with no certificate"],
+                    });
+                });
+            }
+            if (config) {
+                it("is a function app: out of scope by default", async () => {
+                    const outcome = await runResourcePolicy(policy, { type, props: { httpsOnly: false } });
+                    assert.deepStrictEqual(outcome.violations, []);
+                    assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
+                });
+            }
+        });
+    }
+
+    it("denies a web app that requires client certificates but still answers plain HTTP", async () => {
+        for (const [type, props] of [
+            [WEB_APP, { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: false }],
+            ["azure:appservice/linuxWebApp:LinuxWebApp", { clientCertificateEnabled: true, clientCertificateMode: "Required", httpsOnly: false }],
+        ] as const) {
+            await assertNoResourceViolations(requireClientCertificates, { type, props });
+            await assertHasResourceViolation(policy, { type, props }, { count: 1, includes: ["httpsOnly is false", "plain HTTP"] });
+        }
+    });
+
+    describe("values as they really arrive", () => {
+        for (const [label, value] of ODD_VALUES) {
+            it(`never treats httpsOnly as ${label} as true`, async () => {
+                const [message] = await assertHasResourceViolation(policy, { type: WEB_APP, props: { httpsOnly: value } },
+                    { count: 1, includes: ["httpsOnly is", typeof value === "boolean" ? "" : "not the boolean true"] });
+                assert.ok(message.length < 1_000, "a huge value is shortened in the message");
+            });
+        }
+        it("unwraps secrets", async () => {
+            await assertNoResourceViolations(policy, { type: WEB_APP, props: { httpsOnly: secret(true) } });
+            await assertNoResourceViolations(policy, { type: WEB_APP, props: { httpsOnly: new Secret(secret(true)) } });
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { httpsOnly: secret(false) } }, { includes: ["httpsOnly is false"] });
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { httpsOnly: ENCRYPTED_SECRET } },
+                { includes: ["an encrypted secret the pack cannot read"] });
+        });
+        it("waits for an unknown httpsOnly, or an unknown kind, during preview", async () => {
+            for (const props of [{ httpsOnly: UNKNOWN }, { httpsOnly: secret(UNKNOWN) }, { kind: UNKNOWN, httpsOnly: false }]) {
+                const outcome = await runResourcePolicy(policy, { type: WEB_APP, props });
+                assert.deepStrictEqual(outcome.violations, [], JSON.stringify(props));
+                assert.ok(outcome.unknownDuringPreview, JSON.stringify(props));
+            }
+        });
+        it("ignores unknowns in properties it does not read", async () => {
+            await assertNoResourceViolations(policy, { type: WEB_APP, props: { httpsOnly: true, clientCertEnabled: UNKNOWN, siteConfig: UNKNOWN } });
+        });
+    });
+
+    describe("scope", () => {
+        it("judges azure-native function apps by kind only with includeFunctionApps", async () => {
+            const props = { kind: "functionapp,linux", httpsOnly: false };
+            assert.match((await runResourcePolicy(policy, { type: WEB_APP, props })).notApplicable ?? "", /includeFunctionApps/);
+            await assertHasResourceViolation(policy, { type: WEB_APP, props }, { config: FUNCTIONS, count: 1 });
+        });
+        it("never judges workflow apps", async () => {
+            const outcome = await runResourcePolicy(policy, { type: WEB_APP, props: { kind: "functionapp,workflowapp", httpsOnly: false } }, FUNCTIONS);
+            assert.deepStrictEqual(outcome.violations, []);
+            assert.match(outcome.notApplicable ?? "", /workflow app/);
+        });
+        it("reports an unusable option and applies the strictest value", async () => {
+            await assertHasResourceViolation(policy, { type: "azure:appservice/linuxFunctionApp:LinuxFunctionApp", props: { httpsOnly: false } },
+                { config: { includeFunctionApps: "yes" }, count: 2, includes: ["option includeFunctionApps must be true or false", "httpsOnly is false"] });
+        });
+        it("leaves unrelated resources alone", async () => {
+            for (const type of ["azure-native:web:AppServicePlan", "azure:appservice/servicePlan:ServicePlan"]) {
+                assert.deepStrictEqual(await runResourcePolicy(policy, { type, props: { httpsOnly: false } }), { violations: [] });
+            }
+        });
+    });
+
+    describe("exemptions", () => {
+        const urn = `urn:pulumi:prod::webshop::${WEB_APP}::legacy`;
+        const now = new Date(Date.UTC(2030, 5, 1));
+        const judge = (policies: string) => {
+            const exemptions = ExemptionSet.parse(
+                `exemptions:\n  - {urn: "${urn}", ${policies}reason: "HTTP health probe", category: waiver, expires: "2030-06-30"}\n`,
+                RESOURCE_POLICY_NAMES);
+            return judgeWithExemptions(httpsOnlyRule, { type: WEB_APP, urn, props: { httpsOnly: false }, config: {} }, exemptions, now);
+        };
+        const findings = (judgement: ReturnType<typeof judge>) => judgement.kind === "judged" ? judgement.verdict.findings.length : -1;
+        it("honours an entry for every rule, or for this one by name", () => {
+            assert.strictEqual(findings(judge("")), 0);
+            assert.strictEqual(findings(judge(`policies: [${HTTPS_ONLY_POLICY}], `)), 0);
+        });
+        it("does not honour an entry for another rule", () => {
+            assert.strictEqual(findings(judge("policies: [azure-app-service-require-client-certificates], ")), 1);
+        });
+    });
+
+    describe("remediation", () => {
+        it("sets httpsOnly: true and keeps every other property as it was", async () => {
+            for (const [type] of TYPES) {
+                const config = FUNCTION_APP_TYPES.has(type) ? FUNCTIONS : undefined;
+                assert.deepStrictEqual(await assertRemediation(policy, { type, props: { name: "shop", httpsOnly: "true", siteConfig: UNKNOWN } }, config),
+                    { name: "shop", httpsOnly: true, siteConfig: UNKNOWN }, type);
+            }
+        });
+        it("leaves compliant, out-of-scope and unrelated resources alone", async () => {
+            assert.strictEqual(await assertRemediation(policy, { type: WEB_APP, props: { httpsOnly: true } }), undefined);
+            assert.strictEqual(await assertRemediation(policy, { type: "azure:appservice/functionApp:FunctionApp", props: {} }), undefined);
+            assert.strictEqual(await assertRemediation(policy, { type: "azure-native:storage:StorageAccount", props: {} }), undefined);
+        });
+    });
+});
