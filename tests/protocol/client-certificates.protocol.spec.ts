@@ -1,16 +1,13 @@
 // The pack started exactly as the Pulumi CLI starts it, judged over the Analyzer protocol: the verdicts
 // must be those of the unit tests for the same inputs.
 import * as assert from "assert";
-import * as path from "path";
 import { requireClientCertificates } from "../../policies/app-service-require-client-certificates";
 import { CLIENT_CERTIFICATES_POLICY } from "../../lib/policy-names";
 import { AnalyzerClient, ConfigureMap, Diagnostic } from "../../tools/analyzer/analyzer-client";
-import { startPolicyPack, RunningPack } from "../../tools/analyzer/pack-process";
-import { buildConfigureMap } from "../../tools/analyzer/policy-pack-config";
+import { RunningPack } from "../../tools/analyzer/pack-process";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
 import { runResourcePolicy } from "../helpers/policy-test-utils";
-
-export const PACK_DIR = path.resolve(__dirname, "..", "..");
+import { startPack } from "../helpers/protocol";
 
 const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required" };
 const CASES: [string, string, Record<string, unknown>][] = [
@@ -32,13 +29,6 @@ const CASES: [string, string, Record<string, unknown>][] = [
     ["workflow app", "azure-native:web:WebApp", { kind: "functionapp,workflowapp" }],
     ["look-alike", "azure-native:web:WebAppSlotConfigurationNames", { clientCertEnabled: false }],
 ];
-
-export async function startPack(dir = PACK_DIR): Promise<{ pack: RunningPack; configMap: ConfigureMap }> {
-    const pack = await startPolicyPack(dir);
-    const configMap = buildConfigureMap(await pack.client.getAnalyzerInfo());
-    await pack.client.configure(configMap);
-    return { pack, configMap };
-}
 
 function ofPolicy(diagnostics: Diagnostic[]) {
     return diagnostics.filter(d => d.policyName === CLIENT_CERTIFICATES_POLICY);

@@ -6,7 +6,7 @@ import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { WireResource } from "../../tools/analyzer/analyzer-client";
 import { isoDaysFrom } from "../helpers/dates";
-import { PACK_DIR, startPack } from "./client-certificates.protocol.spec";
+import { PACK_DIR, startPack } from "../helpers/protocol";
 
 const inDays = (days: number) => isoDaysFrom(new Date(), days);
 const urnOf = (name: string) => `urn:pulumi:prod::webshop::azure-native:web:WebApp::${name}`;
