@@ -74,8 +74,14 @@ export function findingOf(message: string): RuleVerdict {
 
 export type Judgement =
     | { readonly kind: "not judged" }
-    | { readonly kind: "not applicable"; readonly reason: string }
-    | { readonly kind: "judged"; readonly verdict: RuleVerdict; readonly resource: ObservedResource };
+    | { readonly kind: "not applicable"; readonly reason: string; readonly configFindings: readonly Finding[] }
+    | {
+        readonly kind: "judged";
+        readonly verdict: RuleVerdict;
+        readonly resource: ObservedResource;
+        /** Unusable options: reported on every resource of a judged type, and never exempted. */
+        readonly configFindings: readonly Finding[];
+    };
 
 /**
  * Judges one resource against one rule, before exemptions. Pure apart from reading `props`: the glue
@@ -92,23 +98,18 @@ export function judgeResource<Options>(
         return { kind: "not judged" };
     }
     const { values: options, problems } = rule.options.read(config);
-    const resource = observeResource(profile, props);
-    const scope = appScope(profile, resource.read("kind"), rule.includeFunctionApps(options));
-    if (scope.inScope === false) {
-        return { kind: "not applicable", reason: scope.reason };
-    }
-    if (scope.inScope === "undetermined") {
-        return { kind: "judged", verdict: undeterminedBy(scope.unknown), resource };
-    }
-    const verdict = rule.evaluate(resource, options);
     const configFindings = problems.map(problem => ({
         message: `The policy's configuration is unusable: ${problem}. Fix the policy pack config file.`,
     }));
-    return {
-        kind: "judged",
-        verdict: { findings: [...configFindings, ...verdict.findings], undetermined: verdict.undetermined },
-        resource,
-    };
+    const resource = observeResource(profile, props);
+    const scope = appScope(profile, resource.read("kind"), rule.includeFunctionApps(options));
+    if (scope.inScope === false) {
+        return { kind: "not applicable", reason: scope.reason, configFindings };
+    }
+    if (scope.inScope === "undetermined") {
+        return { kind: "judged", verdict: undeterminedBy(scope.unknown), resource, configFindings };
+    }
+    return { kind: "judged", verdict: rule.evaluate(resource, options), resource, configFindings };
 }
 
 export function exemptionTagValue(exemptions: ExemptionSet, resource: ObservedResource): unknown {
@@ -187,10 +188,14 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
                 reportViolation(cannotJudgeMessage(error));
                 return;
             }
+            if (judgement.kind === "not judged") {
+                return;
+            }
+            for (const finding of judgement.configFindings) {
+                reportViolation(finding.message);
+            }
             if (judgement.kind === "not applicable") {
                 args.notApplicable(judgement.reason);
-            }
-            if (judgement.kind !== "judged") {
                 return;
             }
             const { findings, undetermined } = judgement.verdict;

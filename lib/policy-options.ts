@@ -89,6 +89,13 @@ export function defineOptions<Specs extends Record<string, OptionSpec>>(specs: S
             for (const [name, spec] of Object.entries(specs)) {
                 values[name] = readOne(name, spec, source[name], problems);
             }
+            // The schema, like the CLI, lets unknown keys through; a misspelt option would otherwise be
+            // silently ignored and its intent lost.
+            for (const name of Object.keys(source)) {
+                if (!Object.prototype.hasOwnProperty.call(specs, name)) {
+                    problems.push(`${JSON.stringify(name)} is not an option of this policy (known: ${Object.keys(specs).join(", ")}); it is ignored`);
+                }
+            }
             lastKey = key;
             lastRead = { values: values as OptionValues<Specs>, problems };
             return lastRead;
@@ -150,12 +157,18 @@ function readOne(name: string, spec: OptionSpec, value: unknown, problems: strin
             }
             const pattern = new RegExp(spec.itemPattern);
             const kept: string[] = [];
+            const refused: unknown[] = [];
             for (const item of value) {
                 if (typeof item === "string" && pattern.test(item)) {
                     kept.push(item);
                 } else {
-                    problems.push(`option ${name} holds ${shortJson(item)}, which is not ${spec.itemDescription}; the pack ignores it`);
+                    refused.push(item);
                 }
+            }
+            if (refused.length > 0) {
+                // One sentence however many items are wrong: every resource carries it.
+                const shown = refused.slice(0, 3).map(shortJson).join(", ") + (refused.length > 3 ? ` and ${refused.length - 3} more` : "");
+                problems.push(`option ${name} holds ${shown}, which ${refused.length === 1 ? "is" : "are"} not ${spec.itemDescription}; the pack ignores ${refused.length === 1 ? "it" : "them"}`);
             }
             return kept;
         }

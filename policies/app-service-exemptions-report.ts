@@ -194,8 +194,13 @@ export const exemptionsReport: StackValidationPolicy = {
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
         const now = new Date();
         let lines: ReportLine[];
+        let configLines: ReportLine[] = [];
         try {
-            const { values } = exemptionsReportOptions.read(args.getConfig());
+            const { values, problems } = exemptionsReportOptions.read(args.getConfig());
+            configLines = problems.map(problem => ({
+                message: `The exemptions report's configuration is unusable: ${problem}. Fix the policy pack config file.`,
+                enforcementLevel: "mandatory",
+            }));
             const resources = args.resources.map((r: PolicyResource) => ({ type: r.type, urn: r.urn, props: r.props }));
             // A stack policy sees only its own config, so each rule is judged with the options its
             // resource policy was last given in this run (Analyze comes before AnalyzeStack), or its defaults.
@@ -206,6 +211,6 @@ export const exemptionsReport: StackValidationPolicy = {
         } catch (error) {
             lines = [{ message: `The exemptions report failed (${(error as Error).message}); exemptions cannot be reviewed in this preview.`, enforcementLevel: "mandatory" }];
         }
-        reportLines(lines, reportViolation);
+        reportLines([...configLines, ...lines], reportViolation);
     },
 };

@@ -1,0 +1,179 @@
+// The oracle of the property tests: a small model of the client-certificate requirement, written from the
+// rule's documented intent and NOT from its code. It reads the resource as the engine sends it (secret
+// envelopes and unknown sentinels in place) and only the profile's declared data (property names, how the
+// type expresses the requirement, what an omitted mode means, whether the type is a function app).
+//
+// Intent mirrored deliberately:
+//   - in scope: azure-native decides by `kind` (a comma list, case-insensitive, trimmed): "workflowapp"
+//     anywhere → never judged; "functionapp" → judged only with includeFunctionApps; anything else,
+//     including a non-string kind, is a web app. Classic types are function apps by type. An unknown kind
+//     on azure-native cannot be placed, so the whole verdict waits for `up`.
+//   - enabled must be the boolean true (secrets unwrapped); mode exactly "Required"; an omitted mode is
+//     accepted only where it defaults to Required and either the provider sends that default or the
+//     acceptServiceDefaultMode option says to rely on the service's.
+//   - exclusion list: absent, null or blank → fine; not a string → wrong; entries split on "," and ";"
+//     and trimmed; an empty entry, a root ("/", "//", "\" … slashes only) or any entry that is not an
+//     allow-listed path (itself or below it, case-insensitive, trailing "/" ignored, never with a "." or
+//     ".." segment or any of \ % * ?) is wrong.
+//   - a known wrong value always yields a mandatory violation; an unknown value yields the SDK's advisory
+//     "can't run … during preview" only when nothing known is wrong.
+import type { AppServiceResourceProfile } from "../../lib/app-service-resources";
+import { isSecretEnvelope } from "../../tools/analyzer/wire";
+import { ClientCertOptions } from "./support";
+
+const UNKNOWN_SENTINELS = [
+    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
+    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
+    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
+    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
+    "030794c1-ac77-496b-92df-f27374a8bd58",
+    "e48ece36-62e2-4504-bad9-02848725956a",
+    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
+];
+
+export type Expected =
+    | { readonly kind: "out of scope"; readonly why: string }
+    | { readonly kind: "compliant" }
+    | { readonly kind: "violation"; readonly why: string[] }
+    | { readonly kind: "undetermined"; readonly why: string[] };
+
+const ABSENT = Symbol("absent");
+const UNKNOWN_VALUE = Symbol("unknown");
+type Read = unknown | typeof ABSENT | typeof UNKNOWN_VALUE;
+
+/** A top-level property as the rule sees it: absent, unknown, or the plain value inside any secrets. */
+function read(props: Record<string, unknown>, name: string | undefined): Read {
+    if (name === undefined || !Object.prototype.hasOwnProperty.call(props, name) || props[name] === undefined) {
+        return ABSENT;
+    }
+    let value: unknown = props[name];
+    while (isSecretEnvelope(value)) {
+        value = value.value;
+    }
+    return typeof value === "string" && UNKNOWN_SENTINELS.includes(value) ? UNKNOWN_VALUE : value;
+}
+
+function isBlank(text: string): boolean {
+    return text.trim().length === 0;
+}
+
+/** Only slashes (either way round): the root, however many times written. */
+function isRoot(entry: string): boolean {
+    return entry.length > 0 && [...entry].every(c => c === "/" || c === "\\");
+}
+
+function withoutTrailingSlashes(text: string): string {
+    let end = text.length;
+    while (end > 0 && text[end - 1] === "/") {
+        end--;
+    }
+    return text.slice(0, end);
+}
+
+function allowListed(entry: string, allowed: readonly string[]): boolean {
+    const candidate = withoutTrailingSlashes(entry.toLowerCase());
+    if (candidate === "" || ["\\", "%", "*", "?"].some(c => candidate.includes(c))) {
+        return false;
+    }
+    if (candidate.split("/").some(segment => segment === "." || segment === "..")) {
+        return false;
+    }
+    return allowed.some(path => {
+        const prefix = withoutTrailingSlashes(path.trim().toLowerCase());
+        return prefix !== "" && (candidate === prefix || candidate.startsWith(prefix + "/"));
+    });
+}
+
+export function exclusionProblems(list: unknown, allowed: readonly string[]): string[] {
+    if (list === null) {
+        return [];
+    }
+    if (typeof list !== "string") {
+        return ["exclusion list is not a string"];
+    }
+    if (isBlank(list)) {
+        return [];
+    }
+    const problems: string[] = [];
+    for (const raw of list.split(/[;,]/)) {
+        const entry = raw.trim();
+        if (entry === "") {
+            problems.push("empty exclusion entry");
+        } else if (isRoot(entry)) {
+            problems.push(`root exclusion ${JSON.stringify(entry)}`);
+        } else if (!allowListed(entry, allowed)) {
+            problems.push(`exclusion ${JSON.stringify(entry)} not allow-listed`);
+        }
+    }
+    return problems;
+}
+
+export function expectedVerdict(profile: AppServiceResourceProfile, props: Record<string, unknown>, options: ClientCertOptions): Expected {
+    // Scope.
+    let functionApp: boolean;
+    if (profile.functionApp === "by-kind") {
+        const kind = read(props, "kind");
+        if (kind === UNKNOWN_VALUE) {
+            return { kind: "undetermined", why: ["kind unknown"] };
+        }
+        const tokens = typeof kind === "string" ? kind.split(",").map(t => t.trim().toLowerCase()) : [];
+        if (tokens.includes("workflowapp")) {
+            return { kind: "out of scope", why: "workflow app" };
+        }
+        functionApp = tokens.includes("functionapp");
+    } else {
+        functionApp = profile.functionApp;
+    }
+    if (functionApp && !options.includeFunctionApps) {
+        return { kind: "out of scope", why: "function app without includeFunctionApps" };
+    }
+
+    const wrong: string[] = [];
+    const unknown: string[] = [];
+    const names = profile.clientCertificates;
+    const judgeMode = (modeName: string, omittedIsFine: boolean) => {
+        const mode = read(props, modeName);
+        if (mode === UNKNOWN_VALUE) {
+            unknown.push("mode unknown");
+        } else if (mode === ABSENT) {
+            if (!omittedIsFine) {
+                wrong.push("mode omitted");
+            }
+        } else if (mode !== "Required") {
+            wrong.push(`mode ${JSON.stringify(mode)}`);
+        }
+    };
+    switch (names.kind) {
+        case "unsupported":
+            wrong.push("type cannot require client certificates");
+            break;
+        case "mode-implies-enabled":
+            judgeMode(names.mode, false);
+            break;
+        case "enabled-and-mode": {
+            const enabled = read(props, names.enabled);
+            if (enabled === UNKNOWN_VALUE) {
+                unknown.push("enabled unknown");
+            } else if (enabled !== true) {
+                wrong.push(`enabled ${enabled === ABSENT ? "omitted" : JSON.stringify(enabled)}`);
+            }
+            const omitted = profile.omittedMode;
+            judgeMode(names.mode, omitted.value === "Required" && (omitted.appliedBy === "provider" || options.acceptServiceDefaultMode));
+            const list = read(props, names.exclusionPaths);
+            if (list === UNKNOWN_VALUE) {
+                unknown.push("exclusion list unknown");
+            } else if (list !== ABSENT) {
+                wrong.push(...exclusionProblems(list, options.allowedExclusionPaths));
+            }
+            break;
+        }
+    }
+    // Anything known to be wrong fails, whatever the unknowns turn out to be.
+    if (wrong.length > 0) {
+        return { kind: "violation", why: wrong };
+    }
+    if (unknown.length > 0) {
+        return { kind: "undetermined", why: unknown };
+    }
+    return { kind: "compliant" };
+}
