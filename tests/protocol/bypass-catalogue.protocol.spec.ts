@@ -1,0 +1,115 @@
+// The README's bypass catalogue, one test per row: each way a non-compliant app slipped through a check
+// like this one, sent to the pack over the Analyzer protocol, must get a mandatory violation.
+import * as assert from "assert";
+import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY } from "../../lib/policy-names";
+import { ConfigureMap, WireResource } from "../../tools/analyzer/analyzer-client";
+import { RunningPack } from "../../tools/analyzer/pack-process";
+import { secret, UNKNOWN } from "../../tools/analyzer/wire";
+import { startPack } from "../helpers/protocol";
+
+const HTTPS = { httpsOnly: true };
+const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required", ...HTTPS };
+
+interface Row {
+    readonly bypass: string;
+    readonly resource: WireResource;
+    readonly policy: string;
+    readonly mentions: RegExp;
+    /** Options for the client-certificate policy, where the row needs them. */
+    readonly options?: Record<string, unknown>;
+}
+
+export const BYPASS_CATALOGUE: readonly Row[] = [
+    {
+        bypass: "versioned tokens",
+        resource: { type: "azure-native:web/v20220901:WebApp", name: "versioned", properties: { clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
+        bypass: "slots",
+        resource: { type: "azure-native:web:WebAppSlot", name: "staging", properties: { clientCertEnabled: true, clientCertMode: "Optional", ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertMode is "Optional".*on this WebAppSlot/,
+    },
+    {
+        bypass: "the classic provider",
+        resource: { type: "azure:appservice/linuxWebApp:LinuxWebApp", name: "classic", properties: { clientCertificateEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertificateEnabled is false.*clientCertificateEnabled: true, clientCertificateMode: "Required"/,
+    },
+    {
+        bypass: "string booleans",
+        resource: { type: "azure-native:web:WebApp", name: "stringly", properties: { clientCertEnabled: "true", clientCertMode: "Required", ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is "true", not the boolean true/,
+    },
+    {
+        bypass: "secrets",
+        resource: { type: "azure-native:web:WebApp", name: "secretive", properties: { clientCertEnabled: secret(secret(false)), clientCertMode: "Required", ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
+        bypass: "root exclusion",
+        resource: { type: "azure-native:web:WebApp", name: "rooted", properties: { ...REQUIRED, clientCertExclusionPaths: "/health; /" } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /excludes the root path "\/"/,
+        options: { allowedExclusionPaths: ["/health"] },
+    },
+    {
+        bypass: "plain HTTP",
+        resource: { type: "azure-native:web:WebApp", name: "plain", properties: { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: false } },
+        policy: HTTPS_ONLY_POLICY,
+        mentions: /httpsOnly/,
+    },
+    {
+        bypass: "function-app default mode",
+        resource: { type: "azure:appservice/linuxFunctionApp:LinuxFunctionApp", name: "fn", properties: { clientCertificateEnabled: true, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertificateMode is not set, and this resource's default is "Optional"/,
+        options: { includeFunctionApps: true },
+    },
+    {
+        bypass: "enabled without Required",
+        resource: { type: "azure-native:web:WebApp", name: "optional", properties: { clientCertEnabled: true, clientCertMode: "OptionalInteractiveUser", ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertMode is "OptionalInteractiveUser"/,
+    },
+    {
+        bypass: "a wrong mode hidden behind an unknown enabled",
+        resource: { type: "azure-native:web:WebApp", name: "preview", properties: { clientCertEnabled: UNKNOWN, clientCertMode: "Optional", ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertMode is "Optional"/,
+    },
+];
+
+describe("protocol: the bypass catalogue", function () {
+    this.timeout(60_000);
+    let pack: RunningPack;
+    let configMap: ConfigureMap;
+
+    before(async () => {
+        ({ pack, configMap } = await startPack());
+    });
+    after(async () => pack?.stop());
+
+    for (const row of BYPASS_CATALOGUE) {
+        it(`denies ${row.bypass}`, async () => {
+            if (row.options) {
+                await pack.client.configure({
+                    ...configMap,
+                    [CLIENT_CERTIFICATES_POLICY]: { ...configMap[CLIENT_CERTIFICATES_POLICY], ...row.options },
+                });
+            }
+            try {
+                const result = await pack.client.analyze(row.resource);
+                const denied = result.diagnostics.filter(d => d.policyName === row.policy && d.enforcementLevel === "mandatory");
+                assert.ok(denied.some(d => row.mentions.test(d.message)),
+                    `${row.bypass}: ${JSON.stringify(result.diagnostics.map(d => `[${d.policyName} ${d.enforcementLevel}] ${d.message}`))}`);
+            } finally {
+                await pack.client.configure(configMap);
+            }
+        });
+    }
+});
