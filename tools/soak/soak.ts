@@ -8,9 +8,10 @@
 // Exits non-zero on any error. Needs `npm run build` first.
 //
 //   npm run soak                     (ts-node --transpile-only tools/soak/soak.ts)
-//   npm run soak -- --calls 20000 --stack 5000 --concurrency 16
+//   npm run soak -- --calls 20000 --stack 5000 --concurrency 16 --max-growth-mb 100
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "util";
 import { AnalyzeResult, WireResource } from "../analyzer/analyzer-client";
 import { RunningPack, startPolicyPack } from "../analyzer/pack-process";
 import { buildConfigureMap } from "../analyzer/policy-pack-config";
@@ -21,8 +22,13 @@ interface Settings {
     stack: number;
     concurrency: number;
     sampleEvery: number;
+    /** The bound on RSS growth between the first and the last 10% of the calls. */
+    maxGrowthMb: number;
     pack: string;
 }
+
+// Twice the growth measured over 100,000 calls (+51 MB): what V8's heap settling costs, with room for noise.
+const DEFAULT_MAX_GROWTH_MB = 100;
 
 /** The folder holding PulumiPolicy.yaml above `from` (works from tools/soak and from bin/tools/soak). */
 function findPackRoot(from: string): string {
@@ -36,20 +42,27 @@ function findPackRoot(from: string): string {
     }
 }
 
-function parseArgs(argv: string[]): Settings {
-    const settings: Settings = { calls: 100_000, stack: 50_000, concurrency: 16, sampleEvery: 1_000, pack: findPackRoot(__dirname) };
-    for (let i = 0; i < argv.length; i += 2) {
-        const [flag, value] = [argv[i], argv[i + 1]];
-        switch (flag) {
-            case "--calls": settings.calls = positive(flag, value); break;
-            case "--stack": settings.stack = positive(flag, value); break;
-            case "--concurrency": settings.concurrency = positive(flag, value); break;
-            case "--sample-every": settings.sampleEvery = positive(flag, value); break;
-            case "--pack": settings.pack = path.resolve(value); break;
-            default: throw new Error(`unknown argument ${flag} (known: --calls, --stack, --concurrency, --sample-every, --pack)`);
-        }
-    }
-    return settings;
+function parseSettings(argv: string[]): Settings {
+    const { values } = parseArgs({
+        args: argv,
+        strict: true,
+        options: {
+            "calls": { type: "string", default: "100000" },
+            "stack": { type: "string", default: "50000" },
+            "concurrency": { type: "string", default: "16" },
+            "sample-every": { type: "string", default: "1000" },
+            "max-growth-mb": { type: "string", default: String(DEFAULT_MAX_GROWTH_MB) },
+            "pack": { type: "string" },
+        },
+    });
+    return {
+        calls: positive("--calls", values.calls),
+        stack: positive("--stack", values.stack),
+        concurrency: positive("--concurrency", values.concurrency),
+        sampleEvery: positive("--sample-every", values["sample-every"]),
+        maxGrowthMb: positive("--max-growth-mb", values["max-growth-mb"]),
+        pack: values.pack ? path.resolve(values.pack) : findPackRoot(__dirname),
+    };
 }
 
 function positive(flag: string, value: string | undefined): number {
@@ -126,7 +139,7 @@ const mb = (kb: number | undefined) => (kb === undefined ? "n/a" : `${(kb / 1024
 const mean = (values: number[]) => values.reduce((a, b) => a + b, 0) / Math.max(values.length, 1);
 
 async function main(): Promise<number> {
-    const settings = parseArgs(process.argv.slice(2));
+    const settings = parseSettings(process.argv.slice(2));
     const errors: string[] = [];
     const error = (message: string) => {
         if (errors.length < 20) {
@@ -186,6 +199,9 @@ async function main(): Promise<number> {
         const early = samples.filter(s => s.call <= tenth).map(s => s.rssKb);
         const late = samples.filter(s => s.call > settings.calls - tenth).map(s => s.rssKb);
         const growthKb = mean(late) - mean(early);
+        if (growthKb > settings.maxGrowthMb * 1024) {
+            error(`RSS grew by ${mb(growthKb)} between the first and the last 10% of the calls, above the bound of ${settings.maxGrowthMb} MB`);
+        }
 
         // AnalyzeStack.
         const stack: WireResource[] = Array.from({ length: settings.stack }, (_, i) => {
@@ -216,7 +232,7 @@ async function main(): Promise<number> {
         console.log(`RSS at start:         ${mb(rssAtStart)}`);
         console.log(`RSS, first 10% calls: ${mb(mean(early))} (mean of ${early.length} samples)`);
         console.log(`RSS, last 10% calls:  ${mb(mean(late))} (mean of ${late.length} samples)`);
-        console.log(`RSS growth:           ${growthKb >= 0 ? "+" : ""}${mb(growthKb)} (${((growthKb / mean(early)) * 100).toFixed(1)}%)`);
+        console.log(`RSS growth:           ${growthKb >= 0 ? "+" : ""}${mb(growthKb)} (${((growthKb / mean(early)) * 100).toFixed(1)}%), bound ${settings.maxGrowthMb} MB`);
         console.log(`RSS after the stack:  ${mb(rssAfterStack)}`);
         console.log(`peak RSS (VmHWM):     ${mb(pack.peakRssKb())}`);
         console.log(`errors:               ${errors.length}`);
