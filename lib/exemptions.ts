@@ -53,6 +53,8 @@ export type ExemptionDecision =
 interface CompiledEntry {
     readonly entry: ExemptionEntry;
     readonly matches: (urn: string) => boolean;
+    /** The project every URN the glob matches must have, when the glob names one literally. */
+    readonly literalProject?: string;
     /** Problems that stop the entry from being honoured whatever the date. */
     readonly problems: ExemptionProblem[];
 }
@@ -129,6 +131,24 @@ export function daysLeft(expires: string, now: Date): number {
     return Math.round((parseIsoDate(expires)! - startOfUtcDay(now)) / DAY_MS);
 }
 
+// A glob `urn:pulumi:<stack>::<project>::…` whose project is literal, and whose stack part opens no group
+// that could swallow the `::<project>::` after it, only matches URNs containing `::<project>::` literally.
+const LITERAL_PROJECT_GLOB = /^urn:pulumi:[A-Za-z0-9._*?-]*::([A-Za-z0-9._-]+)::/;
+
+/**
+ * The project of a regular URN `urn:pulumi:<stack>::<project>::<type>::<name>`, in which `::` occurs exactly
+ * three times, never as part of `:::`, and the type holds a `:`. In such a URN the only `::<p>::` with a
+ * colon-free `p` is `::<project>::`, so a glob with a literal project can match it only if the projects are
+ * equal. Undefined for any other URN, which is then checked against every entry.
+ */
+export function regularUrnProject(urn: string): string | undefined {
+    if (!urn.startsWith("urn:pulumi:") || urn.includes(":::")) {
+        return undefined;
+    }
+    const parts = urn.split("::");
+    return parts.length === 4 && parts[2].includes(":") ? parts[1] : undefined;
+}
+
 const PROBE_URNS = [
     "urn:pulumi:zz-probe-stack-a41::zz-probe-project-a41::azure-native:web:WebApp::zz-probe-a41",
     "urn:pulumi:zz-probe-stack-b73::zz-probe-project-b73::azure:appservice/linuxWebApp:LinuxWebApp::zz-probe-b73",
@@ -172,11 +192,58 @@ function problemsOfSchema(errors: ValidateFunction["errors"], number: number | u
 }
 
 export class ExemptionSet {
+    /** Entries by the project their glob names literally, in file order: a resource meets only its own. */
+    private readonly byProject = new Map<string, CompiledEntry[]>();
+    /** Entries whose glob does not name one project literally, in file order: every resource meets these. */
+    private readonly anyProject: CompiledEntry[] = [];
+    private readonly compiledOf = new Map<ExemptionEntry, CompiledEntry>();
+
     private constructor(
         readonly settings: ExemptionSettings,
         private readonly compiled: readonly CompiledEntry[],
         private readonly fileProblems: readonly ExemptionProblem[],
-    ) {}
+    ) {
+        for (const c of compiled) {
+            this.compiledOf.set(c.entry, c);
+            if (c.literalProject === undefined) {
+                this.anyProject.push(c);
+            } else {
+                let list = this.byProject.get(c.literalProject);
+                if (!list) {
+                    list = [];
+                    this.byProject.set(c.literalProject, list);
+                }
+                list.push(c);
+            }
+        }
+    }
+
+    /** The entries that can match `urn` at all, in file order. */
+    private candidates(urn: string): readonly CompiledEntry[] {
+        const project = regularUrnProject(urn);
+        if (project === undefined) {
+            return this.compiled;
+        }
+        const own = this.byProject.get(project);
+        if (!own) {
+            return this.anyProject;
+        }
+        if (this.anyProject.length === 0) {
+            return own;
+        }
+        // Both lists are in file order; merge them so that the first entry in the file still wins.
+        const merged: CompiledEntry[] = [];
+        let i = 0;
+        let j = 0;
+        while (i < own.length || j < this.anyProject.length) {
+            if (j >= this.anyProject.length || (i < own.length && own[i].entry.number < this.anyProject[j].entry.number)) {
+                merged.push(own[i++]);
+            } else {
+                merged.push(this.anyProject[j++]);
+            }
+        }
+        return merged;
+    }
 
     static empty(problems: ExemptionProblem[] = []): ExemptionSet {
         return new ExemptionSet(defaultSettings(), [], problems);
@@ -239,7 +306,7 @@ export class ExemptionSet {
 
     /** The entries whose URN glob matches, honoured or not. */
     matching(urn: string, policyName?: string): ExemptionEntry[] {
-        return this.compiled
+        return this.candidates(urn)
             .filter(c => c.problems.every(p => p.field !== "urn") && c.matches(urn)
                 && (policyName === undefined || !c.entry.policies || c.entry.policies.includes(policyName)))
             .map(c => c.entry);
@@ -266,7 +333,7 @@ export class ExemptionSet {
         let expired: ExemptionEntry | undefined;
         for (const entry of candidates) {
             const problems = [
-                ...(this.compiled.find(c => c.entry === entry)?.problems ?? []),
+                ...(this.compiledOf.get(entry)?.problems ?? []),
                 ...this.timeProblems(entry, now),
             ];
             if (problems.length > 0) {
@@ -330,13 +397,18 @@ function compileEntry(raw: unknown, number: number, validate: ValidateFunction, 
         }
     }
     let matches: (urn: string) => boolean = () => false;
+    let literalProject: string | undefined;
     if (rawUrn !== undefined) {
         const glob = compileUrnGlob(rawUrn);
         if ("error" in glob) {
             problems.push({ ...at, field: "urn", message: `"urn" ${glob.error}` });
         } else {
             matches = glob.matches;
-            if (!entry.matchesEveryProject && PROBE_URNS.every(probe => glob.matches(probe))) {
+            literalProject = LITERAL_PROJECT_GLOB.exec(rawUrn)?.[1];
+            // The project test first spares the regex (and its compilation) for the usual, one-project entry.
+            const matchesProbe = (probe: string) =>
+                (literalProject === undefined || regularUrnProject(probe) === literalProject) && glob.matches(probe);
+            if (!entry.matchesEveryProject && PROBE_URNS.every(matchesProbe)) {
                 problems.push({
                     ...at, field: "urn",
                     message: `"urn" "${rawUrn}" matches resources of every project and stack; name the project, ` +
@@ -345,7 +417,7 @@ function compileEntry(raw: unknown, number: number, validate: ValidateFunction, 
             }
         }
     }
-    return { entry, matches, problems };
+    return { entry, matches, literalProject, problems };
 }
 
 /**
