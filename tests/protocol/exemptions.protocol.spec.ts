@@ -20,6 +20,7 @@ exemptions:
   - {urn: "${urnOf("stale-app")}", reason: "Behind Front Door", category: mitigated}
   - {urn: "${urnOf("soon-app")}", reason: "Cut-over", category: waiver, expires: "${inDays(2)}"}
   - {urn: "${urnOf("broken-app")}", category: waiver, expires: "${inDays(5)}"}
+  - {urn: "${urnOf("gone-app")}", reason: "Deleted app", category: mitigated}
 `;
 
 const app = (name: string, properties: Record<string, unknown>): WireResource =>
@@ -90,6 +91,7 @@ describe("protocol: exemptions", function () {
         assert.strictEqual(line(/^stale exemption: stale-app/).urn, urnOf("stale-app"));
         const invalid = line(/^invalid exemption: entry #5 .*field reason: "reason" is required/);
         assert.strictEqual(invalid.enforcementLevel, "mandatory");
+        assert.strictEqual(line(/^unused exemption: entry #6 .*gone-app.* matches nothing in stack prod of project webshop/).urn, "");
         assert.strictEqual(report.some(d => /compliant-app/.test(d.message)), false);
         assert.ok(pack.isAlive());
     });
