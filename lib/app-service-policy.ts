@@ -45,6 +45,8 @@ export interface AppServiceRule<Options> {
     readonly url?: string;
     readonly options: OptionSet<Options>;
     includeFunctionApps(options: Options): boolean;
+    /** Whether workflow apps (Logic Apps Standard) are beyond this rule, because they cannot meet it. */
+    readonly excludesWorkflowApps: boolean;
     evaluate(resource: ObservedResource, options: Options): RuleVerdict;
     /** The properties to send back when the level is `remediate`, or undefined to leave them alone. */
     remediate?(resource: ObservedResource, props: Record<string, unknown>, options: Options): Record<string, unknown> | undefined;
@@ -102,12 +104,12 @@ export function judgeResource<Options>(
         message: `The policy's configuration is unusable: ${problem}. Fix the policy pack config file.`,
     }));
     const resource = observeResource(profile, props);
-    const scope = appScope(profile, resource.read("kind"), rule.includeFunctionApps(options));
-    if (scope.inScope === false) {
+    const scope = appScope(profile, resource.read("kind"), {
+        includeFunctionApps: rule.includeFunctionApps(options),
+        excludesWorkflowApps: rule.excludesWorkflowApps,
+    });
+    if (!scope.inScope) {
         return { kind: "not applicable", reason: scope.reason, configFindings };
-    }
-    if (scope.inScope === "undetermined") {
-        return { kind: "judged", verdict: undeterminedBy(scope.unknown), resource, configFindings };
     }
     return { kind: "judged", verdict: rule.evaluate(resource, options), resource, configFindings };
 }
@@ -131,8 +133,11 @@ export function applyExemption(verdict: RuleVerdict, decision: ExemptionDecision
             return verdict;
         case "exempt":
             return { findings: [], undetermined: [] };
-        case "undetermined":
-            return { findings: [], undetermined: [decision.unknown] };
+        case "undetermined": {
+            // Known findings stand: an exemption tag the engine does not know yet cannot excuse them.
+            const note = " The resource's exemption tag is unknown during preview, so it cannot excuse this yet.";
+            return { ...verdict, findings: verdict.findings.map(f => ({ message: f.message + note })) };
+        }
         case "expired": {
             const note = ` The ${describeEntry(decision.entry)} expired on ${decision.entry.expires} and is no longer honoured.`;
             return { ...verdict, findings: verdict.findings.map(f => ({ message: f.message + note })) };

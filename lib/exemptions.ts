@@ -131,33 +131,38 @@ export function daysLeft(expires: string, now: Date): number {
     return Math.round((parseIsoDate(expires)! - startOfUtcDay(now)) / DAY_MS);
 }
 
-// A glob `urn:pulumi:<stack>::<project>::…` whose project is literal, and whose stack part opens no group
-// that could swallow the `::<project>::` after it, only matches URNs containing `::<project>::` literally.
-const LITERAL_PROJECT_GLOB = /^urn:pulumi:[A-Za-z0-9._*?-]*::([A-Za-z0-9._-]+)::/;
-
-/**
- * The project of a regular URN `urn:pulumi:<stack>::<project>::<type>::<name>`, in which `::` occurs exactly
- * three times, never as part of `:::`, and the type holds a `:`. In such a URN the only `::<p>::` with a
- * colon-free `p` is `::<project>::`, so a glob with a literal project can match it only if the projects are
- * equal. Undefined for any other URN, which is then checked against every entry.
- */
-export function regularUrnProject(urn: string): string | undefined {
-    if (!urn.startsWith("urn:pulumi:") || urn.includes(":::")) {
+/** `urn:pulumi:<stack>::<project>::<rest>`: stack and project names cannot hold `::`; the rest (types, name) can. */
+export function splitUrn(urn: string): { stack: string; project: string; rest: string } | undefined {
+    if (!urn.startsWith("urn:pulumi:")) {
         return undefined;
     }
-    const parts = urn.split("::");
-    return parts.length === 4 && parts[2].includes(":") ? parts[1] : undefined;
+    const body = urn.slice("urn:pulumi:".length);
+    const first = body.indexOf("::");
+    const second = first < 0 ? -1 : body.indexOf("::", first + 2);
+    if (second < 0) {
+        return undefined;
+    }
+    return { stack: body.slice(0, first), project: body.slice(first + 2, second), rest: body.slice(second + 2) };
 }
 
-const PROBE_URNS = [
-    "urn:pulumi:zz-probe-stack-a41::zz-probe-project-a41::azure-native:web:WebApp::zz-probe-a41",
-    "urn:pulumi:zz-probe-stack-b73::zz-probe-project-b73::azure:appservice/linuxWebApp:LinuxWebApp::zz-probe-b73",
-];
+export const GLOB_CHARACTERS = /[*?[\]{}()!+@]/;
 
-/** Compiles a URN glob, where `*` also crosses the `/` of versioned and classic type tokens. */
-export function compileUrnGlob(glob: string): { matches: (urn: string) => boolean } | { error: string } {
-    if (!glob.startsWith("urn:pulumi:")) {
-        return { error: `"${glob}" is not a URN glob: it must start with urn:pulumi:` };
+export interface CompiledUrnGlob {
+    matches(urn: string): boolean;
+    /** The project the glob names literally, or undefined when it spans projects. */
+    readonly literalProject?: string;
+}
+
+/**
+ * Compiles `urn:pulumi:<stack glob>::<project glob>::<rest glob>`, matching each part against the same part of
+ * a URN. Matched whole, a `*` could cross `::` into a resource name that holds `::<project>::`; matched by
+ * part, it cannot leave its stack, project or rest. In the rest, `*` also crosses the `/` of versioned and
+ * classic type tokens.
+ */
+export function compileUrnGlob(glob: string): CompiledUrnGlob | { error: string } {
+    const parts = splitUrn(glob);
+    if (!parts) {
+        return { error: `"${glob}" is not a URN glob: it must read urn:pulumi:<stack>::<project>::<type>::<name>` };
     }
     for (const [open, close] of [["[", "]"], ["{", "}"], ["(", ")"]]) {
         if (glob.split(open).length !== glob.split(close).length) {
@@ -165,11 +170,20 @@ export function compileUrnGlob(glob: string): { matches: (urn: string) => boolea
         }
     }
     try {
-        const regex = picomatch.makeRe(glob, { bash: true, dot: true });
-        if (regex.source === "$^") {
-            return { error: `"${glob}" is not a valid glob` };
-        }
-        return { matches: (urn: string) => regex.test(urn) };
+        const [stack, project, rest] = [parts.stack, parts.project, parts.rest].map(part => {
+            const regex = picomatch.makeRe(part, { bash: true, dot: true });
+            if (regex.source === "$^") {
+                throw new Error(`cannot read ${JSON.stringify(part)}`);
+            }
+            return regex;
+        });
+        return {
+            literalProject: GLOB_CHARACTERS.test(parts.project) ? undefined : parts.project,
+            matches: (urn: string) => {
+                const target = splitUrn(urn);
+                return target !== undefined && project.test(target.project) && stack.test(target.stack) && rest.test(target.rest);
+            },
+        };
     } catch (error) {
         return { error: `"${glob}" is not a valid glob: ${(error as Error).message}` };
     }
@@ -220,7 +234,7 @@ export class ExemptionSet {
 
     /** The entries that can match `urn` at all, in file order. */
     private candidates(urn: string): readonly CompiledEntry[] {
-        const project = regularUrnProject(urn);
+        const project = splitUrn(urn)?.project;
         if (project === undefined) {
             return this.compiled;
         }
@@ -307,7 +321,8 @@ export class ExemptionSet {
     /** The entries whose URN glob matches, honoured or not. */
     matching(urn: string, policyName?: string): ExemptionEntry[] {
         return this.candidates(urn)
-            .filter(c => c.problems.every(p => p.field !== "urn") && c.matches(urn)
+            // An entry that is refused still matches, so that the deny can say which entry was refused and why.
+            .filter(c => c.matches(urn)
                 && (policyName === undefined || !c.entry.policies || c.entry.policies.includes(policyName)))
             .map(c => c.entry);
     }
@@ -404,15 +419,14 @@ function compileEntry(raw: unknown, number: number, validate: ValidateFunction, 
             problems.push({ ...at, field: "urn", message: `"urn" ${glob.error}` });
         } else {
             matches = glob.matches;
-            literalProject = LITERAL_PROJECT_GLOB.exec(rawUrn)?.[1];
-            // The project test first spares the regex (and its compilation) for the usual, one-project entry.
-            const matchesProbe = (probe: string) =>
-                (literalProject === undefined || regularUrnProject(probe) === literalProject) && glob.matches(probe);
-            if (!entry.matchesEveryProject && PROBE_URNS.every(matchesProbe)) {
+            literalProject = glob.literalProject;
+            // An entry is granted to one project; a glob over projects (every project's web apps, say) is
+            // an org-wide waiver, and has to say so.
+            if (literalProject === undefined && !entry.matchesEveryProject) {
                 problems.push({
                     ...at, field: "urn",
-                    message: `"urn" "${rawUrn}" matches resources of every project and stack; name the project, ` +
-                        `or set matchesEveryProject: true if that is really meant`,
+                    message: `"urn" "${rawUrn}" does not name one project, so it reaches into every project it matches; ` +
+                        `name the project, or set matchesEveryProject: true if that is really meant`,
                 });
             }
         }

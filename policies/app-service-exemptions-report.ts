@@ -8,7 +8,16 @@ import {
     exemptionTagValue,
     judgeResource,
 } from "../lib/app-service-policy";
-import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, ExemptionProblem, ExemptionSet, packExemptions } from "../lib/exemptions";
+import {
+    daysLeft,
+    EXEMPTIONS_FILE_NAME,
+    ExemptionEntry,
+    ExemptionProblem,
+    ExemptionSet,
+    GLOB_CHARACTERS,
+    packExemptions,
+    splitUrn,
+} from "../lib/exemptions";
 import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
 import { defineOptions } from "../lib/policy-options";
 import { minimumTlsRule } from "./app-service-minimum-tls-version";
@@ -47,12 +56,6 @@ export const REPORTED_RULES: readonly AnyAppServiceRule[] = [clientCertificateRu
 function resourceName(urn: string): string {
     const at = urn.lastIndexOf("::");
     return at >= 0 ? urn.slice(at + 2) : urn;
-}
-
-/** `urn:pulumi:<stack>::<project>::…` → stack and project. */
-export function stackAndProject(urn: string): { stack: string; project: string } | undefined {
-    const match = /^urn:pulumi:([^:]+)::([^:]+)::/.exec(urn);
-    return match ? { stack: match[1], project: match[2] } : undefined;
 }
 
 function entryFacts(entry: ExemptionEntry): string {
@@ -153,18 +156,16 @@ export function buildExemptionReport(
     return lines;
 }
 
-const GLOB_CHARACTERS = /[*?[\]{}()!+@]/;
-
 /** Entries that name this very stack and project, literally, yet match none of its resources. */
 function unusedEntryLines(resources: readonly StackResource[], exemptions: ExemptionSet, used: Set<ExemptionEntry>): ReportLine[] {
-    const here = resources.map(r => stackAndProject(r.urn)).find(Boolean);
+    const here = resources.map(r => splitUrn(r.urn)).find(Boolean);
     if (!here) {
         return [];
     }
     return exemptions.entries
         .filter(entry => !used.has(entry) && entry.source === "file")
         .filter(entry => {
-            const scope = stackAndProject(entry.urn);
+            const scope = splitUrn(entry.urn);
             return scope !== undefined && !GLOB_CHARACTERS.test(scope.stack + scope.project)
                 && scope.stack === here.stack && scope.project === here.project;
         })

@@ -168,6 +168,8 @@ export const minimumTlsRule: AppServiceRule<MinimumTlsOptions> = {
     url: "https://learn.microsoft.com/en-us/azure/app-service/overview-tls",
     options: minimumTlsOptions,
     includeFunctionApps: options => options.includeFunctionApps,
+    // Workflow apps run on the Functions host: judged with the function apps.
+    excludesWorkflowApps: false,
     evaluate: (resource, options) => checkMinimumTlsVersion(observeTlsSettings(resource), resource.profile, options),
     remediate: (resource, props, options) => remediateMinimumTlsVersion(resource.profile, props, options),
 };

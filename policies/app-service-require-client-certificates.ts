@@ -1,6 +1,7 @@
 // CIS Microsoft Azure Foundations 9.4 / Defender for Cloud: "App Service web apps should have
 // 'Incoming client certificates' enabled". Enabled alone is not enough: the mode must be Required, and
 // no exclusion path may open the site, or parts of it, to clients without a certificate.
+import { Secret } from "@pulumi/policy";
 import {
     AppServiceResourceProfile,
     CLIENT_CERT_MODE_REQUIRED,
@@ -186,7 +187,13 @@ export function isRootPath(path: string): boolean {
 }
 
 function normalisePath(path: string): string {
-    return path.trim().toLowerCase().replace(/\/+$/, "");
+    const lower = path.trim().toLowerCase();
+    // A loop, not /\/+$/: that regular expression backtracks quadratically on a long run of slashes.
+    let end = lower.length;
+    while (end > 0 && lower[end - 1] === "/") {
+        end--;
+    }
+    return lower.slice(0, end);
 }
 
 /** An allow-listed path admits itself and what lies below it: `/health` admits `/health/live`, not `/healthz`. */
@@ -282,7 +289,9 @@ export function remediateClientCertificates(
         const separator = list.includes(";") && !list.includes(",") ? ";" : ",";
         const kept = splitExclusionPaths(list).filter(path => path !== "" && !isRootPath(path));
         if (kept.length > 0) {
-            remediated[names.exclusionPaths] = kept.join(separator);
+            // A secret list stays secret when it goes back to the engine.
+            const joined = kept.join(separator);
+            remediated[names.exclusionPaths] = props[names.exclusionPaths] instanceof Secret ? new Secret(joined) : joined;
         } else {
             delete remediated[names.exclusionPaths];
         }
@@ -311,6 +320,7 @@ export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
     url: "https://learn.microsoft.com/en-us/azure/app-service/app-service-web-configure-tls-mutual-auth",
     options: clientCertificateOptions,
     includeFunctionApps: options => options.includeFunctionApps,
+    excludesWorkflowApps: true,
     evaluate: (resource, options) =>
         findClientCertificateViolations(observeClientCertificateSettings(resource), resource.profile, options),
     remediate: (resource, props) =>

@@ -66,6 +66,8 @@ export const httpsOnlyRule: AppServiceRule<HttpsOnlyOptions> = {
     url: "https://learn.microsoft.com/en-us/azure/app-service/configure-ssl-bindings#enforce-https",
     options: httpsOnlyOptions,
     includeFunctionApps: options => options.includeFunctionApps,
+    // Workflow apps run on the Functions host: judged with the function apps.
+    excludesWorkflowApps: false,
     evaluate: (resource: ObservedResource) => checkHttpsOnly(resource.read(resource.profile.properties.httpsOnly), resource.profile),
     remediate: (resource, props) => remediateHttpsOnly(resource.profile, props),
 };

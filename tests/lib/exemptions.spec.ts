@@ -63,6 +63,13 @@ describe("exemptions", () => {
             assert.ok(glob.matches("urn:pulumi:prod::webshop::azure:appservice/linuxWebApp:LinuxWebApp::api"));
         });
 
+        it("never reaches into another project through a name that holds ::", () => {
+            const set = parse(entryYaml({ urn: "urn:pulumi:*::storefront::*", reason: "Front Door", category: "mitigated" }));
+            assert.deepStrictEqual(set.problems(NOW), []);
+            assert.strictEqual(set.decide("urn:pulumi:dev::evil::azure-native:web:WebApp::x::storefront::y", POLICY, NOW).kind, "none");
+            assert.strictEqual(set.decide("urn:pulumi:dev::storefront::azure-native:web:WebApp::x::y", POLICY, NOW).kind, "exempt");
+        });
+
         it("limits an entry to the policies it names", () => {
             const set = parse(entryYaml({ ...WAIVER, policies: ["azure-app-service-require-https-only"] }));
             assert.strictEqual(set.decide(URN, POLICY, NOW).kind, "none");
@@ -116,9 +123,11 @@ describe("exemptions", () => {
             ["an unknown field", entryYaml({ ...WAIVER, expiry: inDays(3) }), /unknown field "expiry"/, "expiry"],
             ["an unknown category", entryYaml({ ...WAIVER, category: "forever" }), /category/, "category"],
             ["an invalid glob", entryYaml({ ...WAIVER, urn: "urn:pulumi:prod::webshop::{a,b" }), /not a valid glob/, "urn"],
-            ["a glob that is not a URN", entryYaml({ ...WAIVER, urn: "*legacy*" }), /must start with urn:pulumi:/, "urn"],
-            ["a glob over every stack", entryYaml({ ...WAIVER, urn: "urn:pulumi:*" }), /every project and stack/, "urn"],
-            ["a glob over every project's web apps", entryYaml({ ...WAIVER, urn: "urn:pulumi:*::*::*::*" }), /every project and stack/, "urn"],
+            ["a glob that is not a URN", entryYaml({ ...WAIVER, urn: "*legacy*" }), /must read urn:pulumi:<stack>::<project>::<type>::<name>/, "urn"],
+            ["a glob over every stack", entryYaml({ ...WAIVER, urn: "urn:pulumi:*" }), /must read urn:pulumi:<stack>::<project>/, "urn"],
+            ["a glob over every project", entryYaml({ ...WAIVER, urn: "urn:pulumi:*::*::*::*" }), /does not name one project/, "urn"],
+            ["a glob over every project's azure-native apps", entryYaml({ ...WAIVER, urn: "urn:pulumi:*::*::azure-native*" }), /does not name one project/, "urn"],
+            ["a glob over some projects", entryYaml({ ...WAIVER, urn: "urn:pulumi:prod::web*::*" }), /does not name one project/, "urn"],
             ["an unknown policy", entryYaml({ ...WAIVER, policies: ["no-such-policy"] }), /not a resource policy of this pack/, "policies"],
         ];
         for (const [label, yaml, message, field] of malformed) {

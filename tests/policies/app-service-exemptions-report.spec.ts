@@ -10,6 +10,7 @@ import {
 } from "../../policies/app-service-exemptions-report";
 import { clientCertificateRule } from "../../policies/app-service-require-client-certificates";
 import { isoDaysFrom } from "../helpers/dates";
+import { UNKNOWN } from "../helpers/policy-test-utils";
 
 const NOW = new Date(Date.UTC(2030, 5, 1, 8));
 const inDays = (days: number) => isoDaysFrom(NOW, days);
@@ -128,6 +129,13 @@ describe("resource rules honour exemptions", () => {
         const judgement = judge("broken-app", DISABLED);
         assert.ok(judgement.kind === "judged");
         assert.match(judgement.verdict.findings[0].message, /An exemption matches but is not honoured: .*not a calendar date/);
+    });
+
+    it("keeps the findings of an app whose exemption tag is unknown during preview", () => {
+        const judgement = judge("tagged-later", { ...DISABLED, tags: { "policy-exemption": UNKNOWN } });
+        assert.ok(judgement.kind === "judged");
+        assert.strictEqual(judgement.verdict.findings.length, 1);
+        assert.match(judgement.verdict.findings[0].message, /exemption tag is unknown during preview/);
     });
 
     it("denies an app no entry matches", () => {

@@ -109,7 +109,6 @@ describe("azure-app-service-require-client-certificates", () => {
                 { clientCertEnabled: UNKNOWN, clientCertMode: "Required" },
                 { clientCertEnabled: true, clientCertMode: UNKNOWN },
                 { ...REQUIRED, clientCertExclusionPaths: UNKNOWN },
-                { ...REQUIRED, kind: UNKNOWN },
                 { clientCertEnabled: secret(UNKNOWN), clientCertMode: "Required" },
             ]) {
                 const outcome = await runResourcePolicy(policy, { type: WEB_APP, props });
@@ -127,6 +126,16 @@ describe("azure-app-service-require-client-certificates", () => {
                 { count: 1, includes: ['clientCertMode is "Optional"'] });
             await assertHasResourceViolation(policy, { type: WEB_APP, props: { clientCertEnabled: UNKNOWN } },
                 { count: 1, includes: ["clientCertMode is not set"] });
+        });
+
+        it("judges an app whose kind is unknown as a web app", async () => {
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind: UNKNOWN, clientCertEnabled: false } }, { count: 1 });
+            await assertNoResourceViolations(policy, { type: WEB_APP, props: { ...REQUIRED, kind: UNKNOWN } });
+        });
+
+        it("judges a path made of a huge run of slashes without stalling", async () => {
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: "/".repeat(300_000) + "a" } },
+                { config: { allowedExclusionPaths: ["/health"] }, count: 1, includes: ["allowedExclusionPaths option does not allow"] });
         });
 
         it("ignores unknowns in properties it does not read", async () => {
@@ -233,6 +242,12 @@ describe("azure-app-service-require-client-certificates", () => {
             });
         }
 
+        for (const kind of ["app,workflowapp", "workflowapp"]) {
+            it(`judges kind ${JSON.stringify(kind)}, which is no Logic App without functionapp, as a web app`, async () => {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } }, { count: 1 });
+            });
+        }
+
         for (const kind of ["functionapp,workflowapp", "WorkflowApp,FunctionApp", "functionapp,linux,workflowapp"]) {
             it(`never judges workflow app kind ${JSON.stringify(kind)}`, async () => {
                 const outcome = await runResourcePolicy(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } }, { includeFunctionApps: true });
@@ -249,6 +264,12 @@ describe("azure-app-service-require-client-certificates", () => {
                 props: { name: "shop", clientCertEnabled: false, clientCertMode: "Optional", clientCertExclusionPaths: "/;/health" },
             });
             assert.deepStrictEqual(result, { name: "shop", clientCertEnabled: true, clientCertMode: "Required", clientCertExclusionPaths: "/health" });
+        });
+        it("keeps a secret exclusion list secret", async () => {
+            const result = await assertRemediation(policy, { type: WEB_APP, props: { clientCertEnabled: false, clientCertExclusionPaths: new Secret("/;/internal") } });
+            const list = result?.clientCertExclusionPaths;
+            assert.ok(list instanceof Secret, "still a secret");
+            assert.strictEqual(list.value, "/internal");
         });
         it("removes an exclusion list that only held the root", async () => {
             const result = await assertRemediation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: " / " } });

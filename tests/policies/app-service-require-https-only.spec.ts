@@ -99,8 +99,12 @@ describe("azure-app-service-require-https-only", () => {
             await assertHasResourceViolation(policy, { type: WEB_APP, props: { httpsOnly: ENCRYPTED_SECRET } },
                 { includes: ["an encrypted secret the pack cannot read"] });
         });
-        it("waits for an unknown httpsOnly, or an unknown kind, during preview", async () => {
-            for (const props of [{ httpsOnly: UNKNOWN }, { httpsOnly: secret(UNKNOWN) }, { kind: UNKNOWN, httpsOnly: false }]) {
+        it("judges an app whose kind is unknown as a web app", async () => {
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind: UNKNOWN, httpsOnly: false } }, { count: 1 });
+            await assertNoResourceViolations(policy, { type: WEB_APP, props: { kind: UNKNOWN, httpsOnly: true } });
+        });
+        it("waits for an unknown httpsOnly during preview", async () => {
+            for (const props of [{ httpsOnly: UNKNOWN }, { httpsOnly: secret(UNKNOWN) }]) {
                 const outcome = await runResourcePolicy(policy, { type: WEB_APP, props });
                 assert.deepStrictEqual(outcome.violations, [], JSON.stringify(props));
                 assert.ok(outcome.unknownDuringPreview, JSON.stringify(props));
@@ -117,10 +121,11 @@ describe("azure-app-service-require-https-only", () => {
             assert.match((await runResourcePolicy(policy, { type: WEB_APP, props })).notApplicable ?? "", /includeFunctionApps/);
             await assertHasResourceViolation(policy, { type: WEB_APP, props }, { config: FUNCTIONS, count: 1 });
         });
-        it("never judges workflow apps", async () => {
-            const outcome = await runResourcePolicy(policy, { type: WEB_APP, props: { kind: "functionapp,workflowapp", httpsOnly: false } }, FUNCTIONS);
-            assert.deepStrictEqual(outcome.violations, []);
-            assert.match(outcome.notApplicable ?? "", /workflow app/);
+        it("judges workflow apps with the function apps, since they can serve HTTPS only", async () => {
+            const outOfScope = await runResourcePolicy(policy, { type: WEB_APP, props: { kind: "functionapp,workflowapp", httpsOnly: false } });
+            assert.match(outOfScope.notApplicable ?? "", /includeFunctionApps/);
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind: "functionapp,workflowapp", httpsOnly: false } },
+                { config: FUNCTIONS, count: 1 });
         });
         it("reports an unusable option and applies the strictest value", async () => {
             await assertHasResourceViolation(policy, { type: "azure:appservice/linuxFunctionApp:LinuxFunctionApp", props: { httpsOnly: false } },

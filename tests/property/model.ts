@@ -112,15 +112,14 @@ export function expectedVerdict(profile: AppServiceResourceProfile, props: Recor
     // Scope.
     let functionApp: boolean;
     if (profile.functionApp === "by-kind") {
+        // An unknown kind counts as a web app: judged, not waited for.
         const kind = read(props, "kind");
-        if (kind === UNKNOWN_VALUE) {
-            return { kind: "undetermined", why: ["kind unknown"] };
-        }
         const tokens = typeof kind === "string" ? kind.split(",").map(t => t.trim().toLowerCase()) : [];
-        if (tokens.includes("workflowapp")) {
+        functionApp = tokens.includes("functionapp");
+        // Logic Apps Standard: kind holds both functionapp and workflowapp.
+        if (functionApp && tokens.includes("workflowapp")) {
             return { kind: "out of scope", why: "workflow app" };
         }
-        functionApp = tokens.includes("functionapp");
     } else {
         functionApp = profile.functionApp;
     }

@@ -43,8 +43,11 @@ const BOUNDARIES: Case[] = [
     ["an unknown enabled flag with a root exclusion is still denied", WEB, { clientCertEnabled: UNKNOWN, clientCertMode: "Required", clientCertExclusionPaths: "/" }, DEFAULT_OPTIONS, "violation"],
     ["an unknown enabled flag, all else right, waits for up", WEB, { clientCertEnabled: UNKNOWN, clientCertMode: "Required" }, DEFAULT_OPTIONS, "undetermined"],
     ["a secret unknown exclusion list, all else right, waits for up", WEB, { ...REQUIRED, clientCertExclusionPaths: secret(UNKNOWN) }, DEFAULT_OPTIONS, "undetermined"],
-    ["an unknown kind cannot be placed, so even a disabled app waits for up", WEB, { kind: UNKNOWN, clientCertEnabled: false }, DEFAULT_OPTIONS, "undetermined"],
-    ["kind \" WORKFLOWAPP \" is never judged", WEB, { kind: " WORKFLOWAPP ", clientCertEnabled: false }, WITH_FUNCTIONS, "out of scope"],
+    // A literal sentinel in kind once put every rule into "can't run during preview", even at up.
+    ["an unknown kind counts as a web app, so a disabled app is denied", WEB, { kind: UNKNOWN, clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],
+    ["kind \" WORKFLOWAPP, FunctionApp \" is never judged", WEB, { kind: " WORKFLOWAPP, FunctionApp ", clientCertEnabled: false }, WITH_FUNCTIONS, "out of scope"],
+    // workflowapp alone once took any web app out of scope.
+    ["kind \"app,workflowapp\" is a web app", WEB, { kind: "app,workflowapp", clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],
     ["kind \"FunctionApp, Linux\" without includeFunctionApps", WEB, { kind: "FunctionApp, Linux", clientCertEnabled: false }, DEFAULT_OPTIONS, "out of scope"],
     ["kind \"FunctionApp, Linux\" with includeFunctionApps", WEB, { kind: "FunctionApp, Linux", clientCertEnabled: false }, WITH_FUNCTIONS, "violation"],
     ["kind \"functionapp;linux\" is not a function app", WEB, { kind: "functionapp;linux", clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],

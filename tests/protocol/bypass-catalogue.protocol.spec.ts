@@ -5,7 +5,8 @@ import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY } from "../../lib/policy-
 import { ConfigureMap, WireResource } from "../../tools/analyzer/analyzer-client";
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
-import { startPack } from "../helpers/protocol";
+import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
+import { PACK_DIR, startPack } from "../helpers/protocol";
 
 const HTTPS = { httpsOnly: true };
 const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required", ...HTTPS };
@@ -77,6 +78,18 @@ export const BYPASS_CATALOGUE: readonly Row[] = [
         mentions: /clientCertMode is "OptionalInteractiveUser"/,
     },
     {
+        bypass: "a kind that claims to be a workflow app",
+        resource: { type: "azure-native:web:WebApp", name: "claims", properties: { kind: "app,workflowapp", clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
+        bypass: "a kind set to the unknown sentinel",
+        resource: { type: "azure-native:web:WebApp", name: "sentinel", properties: { kind: UNKNOWN, clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
         bypass: "a wrong mode hidden behind an unknown enabled",
         resource: { type: "azure-native:web:WebApp", name: "preview", properties: { clientCertEnabled: UNKNOWN, clientCertMode: "Optional", ...HTTPS } },
         policy: CLIENT_CERTIFICATES_POLICY,
@@ -112,4 +125,38 @@ describe("protocol: the bypass catalogue", function () {
             }
         });
     }
+});
+
+describe("protocol: the bypass catalogue, exemptions", function () {
+    this.timeout(60_000);
+    let copy: PackCopy;
+    let pack: RunningPack;
+
+    before(async () => {
+        copy = copyPackWithExemptions(PACK_DIR, `exemptions:
+  - {urn: "urn:pulumi:*::storefront::*", reason: "Front Door terminates mutual TLS", category: mitigated}
+  - {urn: "urn:pulumi:*::*::azure-native*", reason: "every azure-native app", category: mitigated}
+`);
+        ({ pack } = await startPack(copy.dir));
+    });
+    after(async () => {
+        await pack?.stop();
+        copy?.remove();
+    });
+
+    it("denies an app of another project whose name holds ::<exempt project>::", async () => {
+        const result = await pack.client.analyze({
+            type: "azure-native:web:WebApp",
+            name: "x::storefront::y",
+            urn: "urn:pulumi:prod::evil::azure-native:web:WebApp::x::storefront::y",
+            properties: { clientCertEnabled: false, ...HTTPS },
+        });
+        assert.ok(result.diagnostics.some(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory"));
+    });
+
+    it("refuses a glob over every project's apps that does not say so", async () => {
+        const result = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "any", urn: "urn:pulumi:prod::shop::azure-native:web:WebApp::any", properties: { clientCertEnabled: false, ...HTTPS } });
+        const denied = result.diagnostics.filter(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory");
+        assert.match(denied.map(d => d.message).join("\n"), /does not name one project/);
+    });
 });
