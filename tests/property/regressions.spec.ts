@@ -96,7 +96,7 @@ describe("regressions", function () {
         // The rule returned "undetermined" as soon as enabled was unknown, before it looked at the mode, so
         // a mode that is wrong whatever enabled turns out to be got only the advisory "can't run during
         // preview" (the pack's own rule: an unknown decides only when nothing known is wrong). `pulumi
-        // preview`, the usual CI gate, passed; `up` denied it later. Fixed in edbc23d.
+        // preview`, the usual CI gate, passed; `up` denied it later.
         const COUNTEREXAMPLES: [string, string, Record<string, unknown>, ClientCertOptions][] = [
             ["mode \"required\" (wrong case)", WEB, { clientCertEnabled: UNKNOWN, clientCertMode: "required" }, DEFAULT_OPTIONS],
             ["mode \"Optional\" behind a secret unknown", WEB, { clientCertEnabled: secret(UNKNOWN), clientCertMode: "Optional" }, DEFAULT_OPTIONS],
