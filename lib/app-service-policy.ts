@@ -172,6 +172,9 @@ export function cannotJudgeMessage(error: unknown): string {
 }
 
 export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>): ResourceValidationPolicy {
+    const judgeWithPackExemptions = (args: ResourceValidationArgs) => judgeWithExemptions(rule,
+        { type: args.type, urn: args.urn, props: args.props, config: args.getConfig() },
+        packExemptions(RESOURCE_POLICY_NAMES), new Date());
     return {
         name: rule.name,
         description: rule.description,
@@ -184,8 +187,7 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             let judgement: Judgement;
             try {
-                judgement = judgeWithExemptions(rule, { type: args.type, urn: args.urn, props: args.props, config: args.getConfig() },
-                    packExemptions(RESOURCE_POLICY_NAMES), new Date());
+                judgement = judgeWithPackExemptions(args);
             } catch (error) {
                 if (error instanceof UnknownValueError) {
                     throw error;
@@ -215,8 +217,7 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
         },
         remediateResource: rule.remediate && ((args: ResourceValidationArgs) => {
             try {
-                const judgement = judgeWithExemptions(rule, { type: args.type, urn: args.urn, props: args.props, config: args.getConfig() },
-                    packExemptions(RESOURCE_POLICY_NAMES), new Date());
+                const judgement = judgeWithPackExemptions(args);
                 if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
                     return undefined;
                 }

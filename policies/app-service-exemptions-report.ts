@@ -90,6 +90,8 @@ export function buildExemptionReport(
 ): ReportLine[] {
     const lines: ReportLine[] = exemptions.problems(now).map(problem => ({ message: problemLine(problem), enforcementLevel: "mandatory" }));
     const used = new Set<ExemptionEntry>();
+    // Once per stack, not once per resource: a rule's config is the same for every resource.
+    const configs = new Map(rules.map(rule => [rule, options.configFor(rule)]));
     for (const resource of resources) {
         for (const entry of exemptions.matching(resource.urn)) {
             used.add(entry);
@@ -102,7 +104,7 @@ export function buildExemptionReport(
         const refused = new Set<string>();
         const add = (map: Map<ExemptionEntry, string[]>, entry: ExemptionEntry, name: string) => map.set(entry, [...(map.get(entry) ?? []), name]);
         for (const rule of rules) {
-            const judgement = judgeResource(rule, resource.type, resource.props, options.configFor(rule));
+            const judgement = judgeResource(rule, resource.type, resource.props, configs.get(rule));
             if (judgement.kind !== "judged") {
                 continue;
             }
