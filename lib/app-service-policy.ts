@@ -10,6 +10,7 @@ import {
     Severity,
     UnknownValueError,
 } from "@pulumi/policy";
+import { InputConclusion, recordAnalysis } from "./analyzed-resources";
 import { AppServiceResourceProfile, appServiceProfileFor } from "./app-service-resources";
 import { appScope } from "./app-service-scope";
 import { ExemptionDecision, ExemptionEntry, ExemptionSet, packExemptions } from "./exemptions";
@@ -155,8 +156,11 @@ export function judgeWithExemptions<Options>(
     args: { type: string; urn: string; props: unknown; config: unknown },
     exemptions: ExemptionSet,
     now: Date,
+    /** Given the judgement before exemptions (Analyze records it for the stack policies). */
+    beforeExemptions?: (judgement: Judgement) => void,
 ): Judgement {
     const judgement = judgeResource(rule, args.type, args.props, args.config);
+    beforeExemptions?.(judgement);
     if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
         return judgement;
     }
@@ -171,10 +175,37 @@ export function cannotJudgeMessage(error: unknown): string {
         "Report this to the policy pack's maintainers with the resource's properties.";
 }
 
+/** What a judgement before exemptions says about the inputs, in the words of lib/analyzed-resources. */
+export function inputConclusionOf(judgement: Judgement): InputConclusion | undefined {
+    switch (judgement.kind) {
+        case "not judged":
+            return undefined;
+        case "not applicable":
+            return "not applicable";
+        case "judged":
+            return judgement.verdict.findings.length > 0 ? "violation"
+                : judgement.verdict.undetermined.length > 0 ? "unknown" : "no findings";
+    }
+}
+
 export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>): ResourceValidationPolicy {
-    const judgeWithPackExemptions = (args: ResourceValidationArgs) => judgeWithExemptions(rule,
-        { type: args.type, urn: args.urn, props: args.props, config: args.getConfig() },
-        packExemptions(RESOURCE_POLICY_NAMES), new Date());
+    const judgeWithPackExemptions = (args: ResourceValidationArgs, record: boolean) => {
+        const exemptions = packExemptions(RESOURCE_POLICY_NAMES);
+        // Only Analyze records: Remediate sees the inputs before remediation, Analyze the ones the engine
+        // goes on with (pkg/resource/deploy/step_generator.go, the remediation pass before analyzeAll).
+        const recordInputs = record ? (judgement: Judgement) => {
+            const conclusion = inputConclusionOf(judgement);
+            if (conclusion !== undefined) {
+                recordAnalysis(args.urn, args.type, rule.name, {
+                    conclusion,
+                    findings: judgement.kind === "judged" ? judgement.verdict.findings.map(f => f.message) : [],
+                    exemptionTag: judgement.kind === "judged" ? exemptionTagValue(exemptions, judgement.resource) : undefined,
+                });
+            }
+        } : undefined;
+        return judgeWithExemptions(rule, { type: args.type, urn: args.urn, props: args.props, config: args.getConfig() },
+            exemptions, new Date(), recordInputs);
+    };
     return {
         name: rule.name,
         description: rule.description,
@@ -187,11 +218,13 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
         validateResource: (args: ResourceValidationArgs, reportViolation: ReportViolation) => {
             let judgement: Judgement;
             try {
-                judgement = judgeWithPackExemptions(args);
+                judgement = judgeWithPackExemptions(args, true);
             } catch (error) {
                 if (error instanceof UnknownValueError) {
+                    recordAnalysis(args.urn, args.type, rule.name, { conclusion: "unknown", findings: [] });
                     throw error;
                 }
+                recordAnalysis(args.urn, args.type, rule.name, { conclusion: "could not judge", findings: [] });
                 reportViolation(cannotJudgeMessage(error));
                 return;
             }
@@ -217,7 +250,7 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
         },
         remediateResource: rule.remediate && ((args: ResourceValidationArgs) => {
             try {
-                const judgement = judgeWithPackExemptions(args);
+                const judgement = judgeWithPackExemptions(args, false);
                 if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
                     return undefined;
                 }
