@@ -10,7 +10,7 @@ import {
     Severity,
     UnknownValueError,
 } from "@pulumi/policy";
-import { InputConclusion, recordAnalysis } from "./analyzed-resources";
+import { InputConclusion, recordAnalysis, RuleConclusion } from "./analyzed-resources";
 import { AppServiceResourceProfile, appServiceProfileFor } from "./app-service-resources";
 import { appScope } from "./app-service-scope";
 import { ExemptionDecision, ExemptionEntry, ExemptionSet, packExemptions } from "./exemptions";
@@ -188,19 +188,28 @@ export function inputConclusionOf(judgement: Judgement): InputConclusion | undef
     }
 }
 
+/** What Analyze records of a judgement before exemptions (lib/analyzed-resources), or undefined for a type it does not judge. */
+export function ruleConclusionOf(judgement: Judgement, exemptions: ExemptionSet): RuleConclusion | undefined {
+    const conclusion = inputConclusionOf(judgement);
+    if (conclusion === undefined) {
+        return undefined;
+    }
+    return {
+        conclusion,
+        findings: judgement.kind === "judged" ? judgement.verdict.findings.map(f => f.message) : [],
+        exemptionTag: judgement.kind === "judged" ? exemptionTagValue(exemptions, judgement.resource) : undefined,
+    };
+}
+
 export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>): ResourceValidationPolicy {
     const judgeWithPackExemptions = (args: ResourceValidationArgs, record: boolean) => {
         const exemptions = packExemptions(RESOURCE_POLICY_NAMES);
         // Only Analyze records: Remediate sees the inputs before remediation, Analyze the ones the engine
         // goes on with (pkg/resource/deploy/step_generator.go, the remediation pass before analyzeAll).
         const recordInputs = record ? (judgement: Judgement) => {
-            const conclusion = inputConclusionOf(judgement);
+            const conclusion = ruleConclusionOf(judgement, exemptions);
             if (conclusion !== undefined) {
-                recordAnalysis(args.urn, args.type, rule.name, {
-                    conclusion,
-                    findings: judgement.kind === "judged" ? judgement.verdict.findings.map(f => f.message) : [],
-                    exemptionTag: judgement.kind === "judged" ? exemptionTagValue(exemptions, judgement.resource) : undefined,
-                });
+                recordAnalysis(args.urn, args.type, rule.name, conclusion);
             }
         } : undefined;
         return judgeWithExemptions(rule, { type: args.type, urn: args.urn, props: args.props, config: args.getConfig() },

@@ -5,8 +5,6 @@ import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPo
 import {
     AppServiceRule,
     describeEntry,
-    exemptionTagValue,
-    judgeResource,
 } from "../lib/app-service-policy";
 import {
     daysLeft,
@@ -18,6 +16,7 @@ import {
     packExemptions,
     splitUrn,
 } from "../lib/exemptions";
+import { AnalyzedResource, analysedInputs } from "../lib/analyzed-resources";
 import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
 import { defineOptions } from "../lib/policy-options";
 import { minimumTlsRule } from "./app-service-minimum-tls-version";
@@ -35,6 +34,7 @@ export const exemptionsReportOptions = defineOptions({
 });
 
 export interface ReportLine {
+    readonly kind: ReportLineKind;
     readonly message: string;
     readonly urn?: string;
     /** Set only where the line must outrank the policy's own level. */
@@ -77,39 +77,58 @@ function problemLine(problem: ExemptionProblem): string {
     return `invalid exemption: ${where}${field}: ${problem.message}; it is not honoured. Fix ${EXEMPTIONS_FILE_NAME} in the policy pack.`;
 }
 
+/** What a report line is about: the option `policyFindings` decides which kinds become findings. */
+export type ReportLineKind = "refused" | "expired" | "expiring" | "stale" | "unused" | "in force" | "not analysed";
+
 /**
- * The report for one stack. Pure: resources, rules, exemptions, the clock and the options in; one line
- * per finding out, most important facts first.
+ * The report for one stack. Pure: resources, rules, exemptions, what Analyze concluded from each
+ * resource's inputs, the clock and the options in; one line per finding out, most important facts first.
+ *
+ * Whether an exemption is needed comes only from `analysed`, the resource rules' conclusions on the
+ * INPUTS Analyze saw in this process (lib/analyzed-resources.ts), never from the properties a stack
+ * policy is handed: those are the OUTPUTS (pkg/resource/deploy/step_generator.go AnalyzeResources,
+ * pkg/resource/deploy/analyze_snapshot.go), where Azure's defaults can make an app look compliant that
+ * the rules deny (clientCertEnabled with no clientCertMode reads back as "Required"), and where a
+ * property the provider did not read back is simply missing. A resource Analyze did not see here gets
+ * no claim about whether its exemption is needed.
  */
 export function buildExemptionReport(
     resources: readonly StackResource[],
     rules: readonly AnyAppServiceRule[],
     exemptions: ExemptionSet,
     now: Date,
-    options: { expiringWithinDays: number; configFor: (rule: AnyAppServiceRule) => unknown },
+    options: { expiringWithinDays: number; analysed: (urn: string) => AnalyzedResource | undefined },
 ): ReportLine[] {
-    const lines: ReportLine[] = exemptions.problems(now).map(problem => ({ message: problemLine(problem), enforcementLevel: "mandatory" }));
+    const problems = exemptions.problems(now);
+    const lines: ReportLine[] = problems.map(problem => ({ kind: "refused", message: problemLine(problem), enforcementLevel: "mandatory" }));
+    const refusedEntries = new Set(problems.map(p => p.entry).filter((n): n is number => n !== undefined));
     const used = new Set<ExemptionEntry>();
-    // Once per stack, not once per resource: a rule's config is the same for every resource.
-    const configs = new Map(rules.map(rule => [rule, options.configFor(rule)]));
     for (const resource of resources) {
-        for (const entry of exemptions.matching(resource.urn)) {
+        const matching = exemptions.matching(resource.urn);
+        for (const entry of matching) {
             used.add(entry);
         }
+        const seen = options.analysed(resource.urn);
+        if (!seen) {
+            lines.push(...notAnalysedLines(resource, matching.filter(e => !refusedEntries.has(e.number)), now, options.expiringWithinDays));
+            continue;
+        }
         // One line per entry and resource, whatever the number of rules: an entry usually covers every rule,
-        // and is stale only when the resource meets all of them.
+        // and is stale only when the resource's inputs meet all of them.
         const exemptFrom = new Map<ExemptionEntry, string[]>();
         const compliesWith = new Map<ExemptionEntry, string[]>();
         const deniedAgain = new Map<ExemptionEntry, string[]>();
         const refused = new Set<string>();
         const add = (map: Map<ExemptionEntry, string[]>, entry: ExemptionEntry, name: string) => map.set(entry, [...(map.get(entry) ?? []), name]);
         for (const rule of rules) {
-            const judgement = judgeResource(rule, resource.type, resource.props, configs.get(rule));
-            if (judgement.kind !== "judged") {
+            const conclusion = seen.rules.get(rule.name);
+            // A rule that did not run on the resource (disabled), left it out of scope, or failed to judge it
+            // says nothing about whether an exemption is needed.
+            if (!conclusion || conclusion.conclusion === "not applicable" || conclusion.conclusion === "could not judge") {
                 continue;
             }
-            const decision = exemptions.decide(resource.urn, rule.name, now, exemptionTagValue(exemptions, judgement.resource));
-            const needed = judgement.verdict.findings.length > 0 || judgement.verdict.undetermined.length > 0;
+            const decision = exemptions.decide(resource.urn, rule.name, now, conclusion.exemptionTag);
+            const needed = conclusion.conclusion !== "no findings";
             if (decision.kind === "rejected") {
                 for (const problem of decision.problems.filter(p => p.entry === undefined)) {
                     refused.add(problem.message);
@@ -122,10 +141,11 @@ export function buildExemptionReport(
         }
         const subject = (ruleNames: string[]) => `${resourceName(resource.urn)} (${resource.type}) from ${ruleNames.join(", ")}`;
         for (const message of refused) {
-            lines.push({ message: `self-declared exemption refused: ${resourceName(resource.urn)} (${resource.type}): ${message}`, urn: resource.urn });
+            lines.push({ kind: "refused", message: `self-declared exemption refused: ${resourceName(resource.urn)} (${resource.type}): ${message}`, urn: resource.urn });
         }
         for (const [entry, ruleNames] of deniedAgain) {
             lines.push({
+                kind: "expired",
                 message: `exemption expired on ${entry.expires}: ${subject(ruleNames)} is denied again; ${describeEntry(entry)} ` +
                     `is no longer honoured. Fix the app, or renew the entry through a reviewed change to the pack.`,
                 urn: resource.urn,
@@ -134,12 +154,14 @@ export function buildExemptionReport(
         for (const [entry, ruleNames] of exemptFrom) {
             const left = entry.expires !== undefined ? daysLeft(entry.expires, now) : undefined;
             const until = entry.expires !== undefined ? `until ${entry.expires} (${left} days left)` : "with no expiry";
-            const lead = left !== undefined && left <= options.expiringWithinDays
+            const expiring = left !== undefined && left <= options.expiringWithinDays;
+            const lead = expiring
                 ? `expiring in ${left} days (${entry.expires})`
                 : `${entry.source === "tag" ? "self-declared exemption" : "exempt"} ${until}`;
             lines.push({
+                kind: expiring ? "expiring" : "in force",
                 message: `${lead}: ${subject(ruleNames)}, ${entry.category} "${entry.reason}" (${entryFacts(entry)}).` +
-                    (left !== undefined && left <= options.expiringWithinDays ? " Fix the app or renew the entry before it lapses." : ""),
+                    (expiring ? " Fix the app or renew the entry before it lapses." : ""),
                 urn: resource.urn,
             });
         }
@@ -148,14 +170,44 @@ export function buildExemptionReport(
                 continue;
             }
             lines.push({
+                kind: "stale",
                 message: `stale exemption: ${subject(ruleNames)} already complies; remove ${describeEntry(entry)} from ` +
-                    `${entry.source === "tag" ? "the resource's tags" : EXEMPTIONS_FILE_NAME}.`,
+                    `${entry.source === "tag" ? "the resource's tags" : EXEMPTIONS_FILE_NAME}. (The resource rules found ` +
+                    `nothing in the inputs they judged in this run, without the exemption.)`,
                 urn: resource.urn,
             });
         }
     }
     lines.push(...unusedEntryLines(resources, exemptions, used));
     return lines;
+}
+
+/**
+ * A resource the stack holds but Analyze did not see in this process: an untargeted resource of a
+ * `--target` run, for one. Its entries stay visible, with what is known (expiry), and no claim of whether
+ * they are needed: the outputs cannot say, and a missing output is no evidence of compliance.
+ */
+function notAnalysedLines(
+    resource: StackResource,
+    matching: readonly ExemptionEntry[],
+    now: Date,
+    expiringWithinDays: number,
+): ReportLine[] {
+    return matching.filter(entry => entry.source === "file").map(entry => {
+        const left = entry.expires !== undefined ? daysLeft(entry.expires, now) : undefined;
+        const state = left === undefined ? "with no expiry"
+            : left < 0 ? `expired on ${entry.expires}, no longer honoured`
+            : `until ${entry.expires} (${left} days left)`;
+        return {
+            kind: left !== undefined && left < 0 ? "expired" as const
+                : left !== undefined && left <= expiringWithinDays ? "expiring" as const : "not analysed" as const,
+            message: `exemption not judged in this run: ${resourceName(resource.urn)} (${resource.type}) matches ` +
+                `${describeEntry(entry)}, ${entry.category} "${entry.reason}" ${state}. The resource rules did not analyse ` +
+                `this resource's inputs in this run (a --target run, or one that left it unchanged outside the update), ` +
+                `so whether the exemption is still needed is not judged here; a full \`pulumi preview\` judges it.`,
+            urn: resource.urn,
+        };
+    });
 }
 
 /** Entries that name this very stack and project, literally, yet match none of its resources. */
@@ -172,6 +224,7 @@ function unusedEntryLines(resources: readonly StackResource[], exemptions: Exemp
                 && scope.stack === here.stack && scope.project === here.project;
         })
         .map(entry => ({
+            kind: "unused" as const,
             message: `unused exemption: entry #${entry.number} (urn ${JSON.stringify(entry.urn)}) matches nothing in stack ` +
                 `${here.stack} of project ${here.project}; remove it from ${EXEMPTIONS_FILE_NAME}.`,
         }));
@@ -201,18 +254,19 @@ export const exemptionsReport: StackValidationPolicy = {
         try {
             const { values, problems } = exemptionsReportOptions.read(args.getConfig());
             configLines = problems.map(problem => ({
+                kind: "refused" as const,
                 message: `The exemptions report's configuration is unusable: ${problem}. Fix the policy pack config file.`,
                 enforcementLevel: "mandatory",
             }));
             const resources = args.resources.map((r: PolicyResource) => ({ type: r.type, urn: r.urn, props: r.props }));
-            // A stack policy sees only its own config, so each rule is judged with the options its
-            // resource policy was last given in this run (Analyze comes before AnalyzeStack), or its defaults.
+            // What each rule concluded from the inputs Analyze saw in this process (with the options the
+            // engine gave that rule); the props here are outputs and are not judged again.
             lines = buildExemptionReport(resources, REPORTED_RULES, packExemptions(RESOURCE_POLICY_NAMES), now, {
                 expiringWithinDays: values.expiringWithinDays,
-                configFor: rule => rule.options.latest(),
+                analysed: analysedInputs,
             });
         } catch (error) {
-            lines = [{ message: `The exemptions report failed (${(error as Error).message}); exemptions cannot be reviewed in this preview.`, enforcementLevel: "mandatory" }];
+            lines = [{ kind: "refused", message: `The exemptions report failed (${(error as Error).message}); exemptions cannot be reviewed in this preview.`, enforcementLevel: "mandatory" }];
         }
         reportLines([...configLines, ...lines], reportViolation);
     },

@@ -1,5 +1,6 @@
 import * as assert from "assert";
-import { judgeWithExemptions } from "../../lib/app-service-policy";
+import { AnalyzedResource, RuleConclusion } from "../../lib/analyzed-resources";
+import { judgeResource, judgeWithExemptions, ruleConclusionOf } from "../../lib/app-service-policy";
 import { ExemptionSet } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import {
@@ -45,10 +46,30 @@ const STACK: StackResource[] = [
     { type: "azure-native:storage:StorageAccount", urn: urnOf("storage", "azure-native:storage:StorageAccount"), props: {} },
 ];
 
-function report(resources = STACK, set = exemptions) {
+/**
+ * What Analyze would have recorded for these resources' INPUTS, by the same judgement and the same record
+ * the pack's resource policies make (lib/app-service-policy.ts ruleConclusionOf), with default options.
+ */
+function analysedFrom(inputs: readonly StackResource[], set = exemptions): (urn: string) => AnalyzedResource | undefined {
+    const seen = new Map<string, AnalyzedResource>();
+    for (const r of inputs) {
+        const rules = new Map<string, RuleConclusion>();
+        for (const rule of REPORTED_RULES) {
+            const conclusion = ruleConclusionOf(judgeResource(rule, r.type, r.props, {}), set);
+            if (conclusion) {
+                rules.set(rule.name, conclusion);
+            }
+        }
+        seen.set(r.urn, { urn: r.urn, type: r.type, rules });
+    }
+    return urn => seen.get(urn);
+}
+
+/** The report over `outputs`, with Analyze having seen `inputs` (by default the same properties). */
+function report(resources = STACK, set = exemptions, inputs: readonly StackResource[] = resources) {
     return buildExemptionReport(resources, REPORTED_RULES, set, NOW, {
         expiringWithinDays: 14,
-        configFor: rule => rule.options.defaults,
+        analysed: analysedFrom(inputs, set),
     });
 }
 
@@ -99,6 +120,58 @@ describe("azure-app-service-exemptions-report", () => {
 
     it("says nothing for a stack with no exemption and no problem", () => {
         assert.deepStrictEqual(report(STACK, ExemptionSet.empty()), []);
+    });
+
+    describe("judges exemptions on what Analyze saw (inputs), never on the outputs it is handed", () => {
+        // The program sets clientCertEnabled and leaves clientCertMode out; Azure reads back "Required".
+        const INPUTS = { clientCertEnabled: true, httpsOnly: true };
+        const OUTPUTS = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.2" } };
+        const app = (props: unknown): StackResource => ({ type: WEB_APP, urn: urnOf("stale-app"), props });
+
+        it("regression: an exemption the inputs still need is not stale because the outputs comply", () => {
+            const lines = report([app(OUTPUTS)], exemptions, [app(INPUTS)]).filter(l => l.urn === urnOf("stale-app"));
+            assert.strictEqual(lines.length, 1);
+            assert.strictEqual(lines[0].kind, "in force");
+            assert.match(lines[0].message, /^exempt with no expiry: stale-app .* mitigated "Behind Front Door"/);
+            assert.ok(!/stale/i.test(lines[0].message.replace("stale-app", "")), lines[0].message);
+        });
+
+        it("a property missing from the outputs is no evidence of compliance", () => {
+            // Outputs without siteConfig (pulumi-azure-native#4749) next to inputs that set TLS 1.0.
+            const inputs = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.0" } };
+            const outputs = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true };
+            const lines = report([app(outputs)], exemptions, [app(inputs)]).filter(l => l.urn === urnOf("stale-app"));
+            assert.deepStrictEqual(lines.map(l => l.kind), ["in force"]);
+            assert.match(lines[0].message, /from azure-app-service-minimum-tls-version/);
+        });
+
+        it("calls an exemption stale when the inputs pass, whatever the outputs say", () => {
+            const lines = report([app({})], exemptions, [app(COMPLIANT)]).filter(l => l.urn === urnOf("stale-app"));
+            assert.deepStrictEqual(lines.map(l => l.kind), ["stale"]);
+            assert.match(lines[0].message, /^stale exemption: stale-app .* already complies; .*found nothing in the inputs they judged in this run/);
+        });
+
+        it("makes no claim about a resource Analyze did not see in this process (a --target run)", () => {
+            const lines = report([app(COMPLIANT), { type: WEB_APP, urn: urnOf("expired-app"), props: COMPLIANT }], exemptions, []);
+            assert.deepStrictEqual(lines.filter(l => l.urn).map(l => l.kind), ["not analysed", "expired"]);
+            for (const line of lines.filter(l => l.urn)) {
+                assert.match(line.message, /^exemption not judged in this run: .*whether the exemption is still needed is not judged here/);
+                assert.ok(!/stale exemption|denied again/.test(line.message));
+            }
+            assert.match(lines.find(l => l.kind === "expired")!.message, new RegExp(`expired on ${inDays(-2)}, no longer honoured`));
+        });
+
+        it("makes no claim from a rule that did not run on the resource (disabled)", () => {
+            const analysed = analysedFrom([app(COMPLIANT)]);
+            const withoutTls = (urn: string) => {
+                const seen = analysed(urn)!;
+                const rules = new Map(seen.rules);
+                rules.delete("azure-app-service-minimum-tls-version");
+                return { ...seen, rules };
+            };
+            const lines = buildExemptionReport([app(COMPLIANT)], REPORTED_RULES, exemptions, NOW, { expiringWithinDays: 14, analysed: withoutTls });
+            assert.match(lines.find(l => l.kind === "stale")!.message, /from azure-app-service-require-client-certificates, azure-app-service-require-https-only already complies/);
+        });
     });
 
     it("reports a self-declared tag it refuses", () => {

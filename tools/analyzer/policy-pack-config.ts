@@ -1,13 +1,21 @@
 // Builds the Configure request map from a `--policy-pack-config` JSON file the way the Pulumi CLI
 // does (pkg/resource/analyzer/config.go: parsePolicyPackConfig, ReconcilePolicyPackConfig,
-// validatePolicyPackConfig):
-//   1. every policy starts at its own enforcement level plus the `default` of each schema property;
-//   2. the pack's programmatic initial config is applied, then the file;
-//      when applying, an "all" entry sets only the enforcement level of every policy, then each
-//      per-policy entry (a level string, or `{enforcementLevel?, ...properties}`) is merged in;
-//   3. each policy's properties (enforcementLevel removed) are validated against its config schema.
-// Deliberately stricter than the CLI: unknown policy names and properties under "all" are errors
-// (the CLI silently ignores them), so a typo in a test config cannot go unnoticed.
+// applyConfig, validatePolicyPackConfig; pkg/resource/plugin/analyzer_plugin.go: Configure;
+// pkg/engine/update.go, where a local pack's file is loaded and its errors are framed):
+//   1. an empty file, or JSON `null`, is no config; anything but an object is a JSON error;
+//   2. a top-level "environments" (ESC environment names, a list of strings) is taken out before the
+//      policies are read; the CLI resolves them through the backend, which this offline harness cannot;
+//   3. every policy starts at its own enforcement level plus the `default` of each schema property;
+//   4. the pack's programmatic initial config is applied, then the file; when applying, an "all" entry
+//      with a valid level sets the level of every policy, then EVERY entry of the file, "all" and names
+//      the pack does not have included, is merged into the result by name (applyConfig);
+//   5. each policy of the pack has its properties validated against its config schema;
+//   6. the whole result goes to Configure, "all" and unknown names too: an entry with a level is sent
+//      (the pack ignores names it does not know), and one with properties only has no level, which
+//      Configure refuses: `invalid enforcement level ""`.
+// A top-level "exceptions" holds Pulumi's native policy exceptions in a local config file (a newer CLI
+// than the source above); exceptions are applied by the CLI to the violations the pack reports, never
+// sent to the pack, so it is taken out here and kept for the caller to mention.
 
 import * as fs from "fs";
 import Ajv, { ErrorObject } from "ajv";
@@ -39,11 +47,46 @@ export class PolicyPackConfigError extends Error {
     }
 }
 
-/** Reads and shape-checks a policy pack config file. Empty files are allowed (as in the CLI). */
-export function loadPolicyPackConfigFile(file: string): PolicyPackConfigFile {
+/** The top-level key of ESC environment names, taken out before policies are read (config.go). */
+export const ENVIRONMENTS_KEY = "environments";
+/** The top-level key of Pulumi's native policy exceptions in a local config file. */
+export const EXCEPTIONS_KEY = "exceptions";
+
+/** A config file as the CLI reads it: the policies' entries, and what is not for the pack. */
+export interface PolicyPackConfigDocument {
+    readonly config: PolicyPackConfigFile;
+    /** ESC environments the CLI would resolve and layer under the file (pkg/engine/update.go). */
+    readonly environments: string[];
+    /** Native policy exceptions, if the file holds any: the CLI's business, not the pack's. */
+    readonly exceptions?: unknown;
+}
+
+/** Go's name for the type of a decoded JSON value, as `%T` prints it in the CLI's errors. */
+function goType(value: unknown): string {
+    if (value === null) {
+        return "<nil>";
+    }
+    if (Array.isArray(value)) {
+        return "[]interface {}";
+    }
+    switch (typeof value) {
+        case "string":
+            return "string";
+        case "number":
+            return "float64";
+        case "boolean":
+            return "bool";
+        default:
+            return "map[string]interface {}";
+    }
+}
+
+/** Reads a policy pack config file as the CLI does (parsePolicyPackConfig); throws with the CLI's words. */
+export function readPolicyPackConfigFile(file: string): PolicyPackConfigDocument {
     const text = fs.readFileSync(file, "utf8");
+    // "Gracefully allow empty content."
     if (text.trim() === "") {
-        return {};
+        return { config: {}, environments: [] };
     }
     let raw: unknown;
     try {
@@ -51,8 +94,33 @@ export function loadPolicyPackConfigFile(file: string): PolicyPackConfigFile {
     } catch (e) {
         throw new PolicyPackConfigError([`${file}: not valid JSON: ${(e as Error).message}`]);
     }
-    normalizePolicyPackConfig(raw, file); // throws on a malformed entry
-    return raw as PolicyPackConfigFile;
+    // Go unmarshals `null` into an empty map without complaint.
+    if (raw === null) {
+        return { config: {}, environments: [] };
+    }
+    if (typeof raw !== "object" || Array.isArray(raw)) {
+        throw new PolicyPackConfigError([`${file}: json: cannot unmarshal ${Array.isArray(raw) ? "array" : typeof raw} into Go value of type map[string]interface {}`]);
+    }
+    const { [ENVIRONMENTS_KEY]: environmentsRaw, [EXCEPTIONS_KEY]: exceptions, ...config } = raw as Record<string, unknown>;
+    const environments: string[] = [];
+    if (environmentsRaw !== undefined) {
+        if (!Array.isArray(environmentsRaw)) {
+            throw new PolicyPackConfigError([`${file}: "environments" must be an array of strings, got ${goType(environmentsRaw)}`]);
+        }
+        environmentsRaw.forEach((v, i) => {
+            if (typeof v !== "string") {
+                throw new PolicyPackConfigError([`${file}: "environments[${i}]" must be a string, got ${goType(v)}`]);
+            }
+            environments.push(v);
+        });
+    }
+    normalizePolicyPackConfig(config, file); // throws on a malformed entry
+    return { config: config as PolicyPackConfigFile, environments, ...(exceptions !== undefined ? { exceptions } : {}) };
+}
+
+/** The policies' entries of a config file (see readPolicyPackConfigFile). */
+export function loadPolicyPackConfigFile(file: string): PolicyPackConfigFile {
+    return readPolicyPackConfigFile(file).config;
 }
 
 /** Mirrors the CLI's parsePolicyPackConfig: splits each entry into enforcement level and properties. */
@@ -64,9 +132,10 @@ export function normalizePolicyPackConfig(raw: unknown, source = "policy pack co
     const result: Record<string, NormalizedPolicyConfig> = {};
     for (const [name, value] of Object.entries(raw as Record<string, unknown>)) {
         let cfg: NormalizedPolicyConfig;
+        // The CLI's words (config.go parsePolicyPackConfig, extractEnforcementLevel), with the valid levels added.
         if (typeof value === "string") {
             if (!isEnforcementLevel(value)) {
-                problems.push(`policy "${name}": ${JSON.stringify(value)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
+                problems.push(`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
                 continue;
             }
             cfg = { enforcementLevel: value };
@@ -74,10 +143,12 @@ export function normalizePolicyPackConfig(raw: unknown, source = "policy pack co
             const { enforcementLevel, ...properties } = value as Record<string, unknown>;
             cfg = {};
             if (enforcementLevel !== undefined) {
+                if (typeof enforcementLevel !== "string") {
+                    problems.push(`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(enforcementLevel)} is not a valid enforcement level; must be a string`);
+                    continue;
+                }
                 if (!isEnforcementLevel(enforcementLevel)) {
-                    problems.push(
-                        `policy "${name}", property "enforcementLevel": ${JSON.stringify(enforcementLevel)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`,
-                    );
+                    problems.push(`parsing enforcement level for ${JSON.stringify(name)}: ${JSON.stringify(enforcementLevel)} is not a valid enforcement level (${ENFORCEMENT_LEVELS.join(", ")})`);
                     continue;
                 }
                 cfg.enforcementLevel = enforcementLevel;
@@ -86,7 +157,7 @@ export function normalizePolicyPackConfig(raw: unknown, source = "policy pack co
                 cfg.properties = properties;
             }
         } else {
-            problems.push(`policy "${name}": ${JSON.stringify(value)} is not a valid value; must be a string or object`);
+            problems.push(`parsing ${JSON.stringify(name)}: ${JSON.stringify(value)} is not a valid value; must be a string or object`);
             continue;
         }
         // The CLI drops empty entries.
@@ -106,21 +177,7 @@ export function normalizePolicyPackConfig(raw: unknown, source = "policy pack co
  */
 export function buildConfigureMap(info: AnalyzerInfo, fileConfig: PolicyPackConfigFile = {}): ConfigureMap {
     const file = normalizePolicyPackConfig(fileConfig);
-    const known = new Set(info.policies.map((p) => p.name));
-
     const problems: string[] = [];
-    for (const [name, cfg] of Object.entries(file)) {
-        if (name === ALL_POLICIES_KEY) {
-            if (cfg.properties) {
-                problems.push(`"${ALL_POLICIES_KEY}" may only set an enforcement level, not properties (${Object.keys(cfg.properties).join(", ")})`);
-            }
-        } else if (!known.has(name)) {
-            problems.push(`policy "${name}" is not in policy pack "${info.name}" (policies: ${[...known].join(", ")})`);
-        }
-    }
-    if (problems.length > 0) {
-        throw new PolicyPackConfigError(problems);
-    }
 
     let result = configWithDefaults(info.policies);
     result = applyConfig(result, info.initialConfig);
@@ -133,10 +190,15 @@ export function buildConfigureMap(info: AnalyzerInfo, fileConfig: PolicyPackConf
         throw new PolicyPackConfigError(problems);
     }
 
+    // Every entry goes to Configure, "all" and names the pack does not have included; one without a
+    // level is refused there (analyzer_plugin.go Configure), as the CLI frames it (engine/update.go).
     const map: ConfigureMap = {};
-    for (const policy of info.policies) {
-        const cfg = result[policy.name];
-        map[policy.name] = { ...(cfg?.properties ?? {}), enforcementLevel: cfg?.enforcementLevel ?? policy.enforcementLevel };
+    for (const [name, cfg] of Object.entries(result)) {
+        if (cfg.enforcementLevel === undefined) {
+            throw new PolicyPackConfigError([`configuring policy pack ${JSON.stringify(info.name)}: invalid enforcement level "" ` +
+                `(entry ${JSON.stringify(name)} sets properties but no enforcementLevel, and the pack has no policy of that name to take one from)`]);
+        }
+        map[name] = { ...(cfg.properties ?? {}), enforcementLevel: cfg.enforcementLevel };
     }
     return map;
 }
@@ -168,10 +230,8 @@ function applyConfig(
             out[name] = { ...cfg, enforcementLevel: allLevel };
         }
     }
+    // "all" itself is merged in by name like any other entry, and so reaches Configure (config.go applyConfig).
     for (const [name, given] of Object.entries(toApply)) {
-        if (name === ALL_POLICIES_KEY) {
-            continue;
-        }
         const prev = out[name] ?? {};
         const hasProps = given.properties !== undefined && Object.keys(given.properties).length > 0;
         out[name] = {

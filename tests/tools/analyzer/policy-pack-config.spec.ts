@@ -9,6 +9,7 @@ import {
     loadPolicyPackConfigFile,
     PolicyPackConfigError,
     PolicyPackConfigFile,
+    readPolicyPackConfigFile,
 } from "../../../tools/analyzer/policy-pack-config";
 import { MINIMAL_PACK, START_TIMEOUT_MS } from "./helpers";
 
@@ -85,10 +86,12 @@ describe("tools/analyzer policy-pack-config", () => {
             "with-schema": { limit: 7, tags: ["a"] },
             "needs-value": { enforcementLevel: "remediate", value: "v" },
         });
+        // "all" itself is forwarded to Configure, as the CLI's applyConfig merges it by name.
         assert.deepStrictEqual(map, {
             "with-schema": { enforcementLevel: "disabled", label: "dflt", limit: 7, tags: ["a"] },
             "needs-value": { enforcementLevel: "remediate", value: "v" },
             plain: { enforcementLevel: "mandatory" },
+            all: { enforcementLevel: "disabled" },
         });
     });
 
@@ -121,21 +124,53 @@ describe("tools/analyzer policy-pack-config", () => {
         ]);
     });
 
-    it("rejects unknown policy names, properties under \"all\", and invalid enforcement levels", () => {
-        assert.deepStrictEqual(problemsOf(() => buildConfigureMap(INFO, { ...VALID_BASE, typo: "advisory" })), [
-            'policy "typo" is not in policy pack "pack" (policies: with-schema, needs-value, plain)',
-        ]);
-        assert.match(
-            problemsOf(() => buildConfigureMap(INFO, { ...VALID_BASE, all: { enforcementLevel: "advisory", limit: 2 } as never }))[0],
-            /"all" may only set an enforcement level/,
-        );
-        const badLevel = writeConfig("level.json", JSON.stringify({ plain: "strict", "with-schema": { enforcementLevel: 1 }, x: 3 }));
-        const problems = problemsOf(() => loadPolicyPackConfigFile(badLevel));
-        assert.strictEqual(problems.length, 3, problems.join("\n"));
-        assert.match(problems[0], /policy "plain": "strict" is not a valid enforcement level/);
-        assert.match(problems[1], /policy "with-schema", property "enforcementLevel": 1 is not a valid enforcement level/);
-        assert.match(problems[2], /policy "x": 3 is not a valid value; must be a string or object/);
-        assert.match(problemsOf(() => loadPolicyPackConfigFile(writeConfig("broken.json", "{")))[0], /not valid JSON/);
+    describe("unknown names, \"all\" and levels, as the CLI reads them (pkg/resource/analyzer/config.go, plugin/analyzer_plugin.go)", () => {
+        it("forwards an unknown policy name that has a level, as the CLI's applyConfig does", () => {
+            assert.deepStrictEqual(buildConfigureMap(INFO, { ...VALID_BASE, typo: "advisory" }).typo, { enforcementLevel: "advisory" });
+        });
+
+        it("refuses an unknown name with properties only in the words of the CLI's Configure", () => {
+            const [problem, ...rest] = problemsOf(() => buildConfigureMap(INFO, { ...VALID_BASE, typo: { limit: 2 } }));
+            assert.deepStrictEqual(rest, []);
+            assert.match(problem, /^configuring policy pack "pack": invalid enforcement level "" \(entry "typo" sets properties but no enforcementLevel/);
+        });
+
+        it("applies the level of \"all\" and forwards its properties, which no policy takes", () => {
+            const map = buildConfigureMap(INFO, { ...VALID_BASE, all: { enforcementLevel: "advisory", limit: 2 } as never });
+            assert.deepStrictEqual(map.all, { enforcementLevel: "advisory", limit: 2 });
+            assert.deepStrictEqual(map["with-schema"], { enforcementLevel: "advisory", label: "dflt", limit: 3 });
+            // Without a level, "all" reaches Configure with none, which refuses it.
+            assert.match(problemsOf(() => buildConfigureMap(INFO, { ...VALID_BASE, all: { limit: 2 } as never }))[0], /invalid enforcement level "" \(entry "all"/);
+        });
+
+        it("gives parse errors in the CLI's words", () => {
+            const badLevel = writeConfig("level.json", JSON.stringify({ plain: "strict", "with-schema": { enforcementLevel: 1 }, x: 3 }));
+            const problems = problemsOf(() => loadPolicyPackConfigFile(badLevel));
+            assert.strictEqual(problems.length, 3, problems.join("\n"));
+            assert.match(problems[0], /parsing enforcement level for "plain": "strict" is not a valid enforcement level/);
+            assert.match(problems[1], /parsing enforcement level for "with-schema": 1 is not a valid enforcement level; must be a string/);
+            assert.match(problems[2], /parsing "x": 3 is not a valid value; must be a string or object/);
+            assert.match(problemsOf(() => loadPolicyPackConfigFile(writeConfig("broken.json", "{")))[0], /not valid JSON/);
+            assert.match(problemsOf(() => loadPolicyPackConfigFile(writeConfig("list.json", "[]")))[0],
+                /json: cannot unmarshal array into Go value of type map\[string\]interface \{\}/);
+        });
+
+        it("reads an empty file and JSON null as no config", () => {
+            for (const [name, text] of [["blank.json", " \n"], ["null.json", "null"], ["null-spaced.json", " null \n"]]) {
+                assert.deepStrictEqual(readPolicyPackConfigFile(writeConfig(name, text)), { config: {}, environments: [] }, name);
+            }
+        });
+
+        it("takes out ESC environments and native exceptions, and checks environments as the CLI does", () => {
+            const exceptions = [{ reason: "r", match: [{ policies: ["plain"], targets: ["urn:pulumi:s::p::t::n"] }] }];
+            const file = writeConfig("envs.json", JSON.stringify({ environments: ["org/policy-env"], exceptions, plain: "mandatory" }));
+            assert.deepStrictEqual(readPolicyPackConfigFile(file), { config: { plain: "mandatory" }, environments: ["org/policy-env"], exceptions });
+            assert.deepStrictEqual(buildConfigureMap(INFO, { ...VALID_BASE, ...loadPolicyPackConfigFile(file) }).plain, { enforcementLevel: "mandatory" });
+            assert.match(problemsOf(() => readPolicyPackConfigFile(writeConfig("env1.json", JSON.stringify({ environments: "org/env" }))))[0],
+                /"environments" must be an array of strings, got string$/);
+            assert.match(problemsOf(() => readPolicyPackConfigFile(writeConfig("env2.json", JSON.stringify({ environments: ["a", 3] }))))[0],
+                /"environments\[1\]" must be a string, got float64$/);
+        });
     });
 
     describe("with a live pack", function () {
@@ -155,7 +190,9 @@ describe("tools/analyzer policy-pack-config", () => {
             assert.deepStrictEqual(map, {
                 "require-flag": { enforcementLevel: "advisory", hint: "from file", maxItems: 0 },
                 "stack-flags": { enforcementLevel: "advisory" },
+                all: { enforcementLevel: "advisory" },
             });
+            // The pack takes "all" in its Configure as the CLI sends it, and still answers.
             await pack.client.configure(map);
             const res = await pack.client.analyze({ type: "test:index:Widget", properties: { flag: false, items: ["x"] } });
             assert.deepStrictEqual(
