@@ -5,6 +5,7 @@ import { CLIENT_CERTIFICATES_POLICY, EXEMPTIONS_REPORT_POLICY } from "../../lib/
 import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { WireResource } from "../../tools/analyzer/analyzer-client";
+import { RunResource, runLikeEngine } from "../../tools/analyzer/engine-run";
 import { isoDaysFrom } from "../helpers/dates";
 import { PACK_DIR, startPack } from "../helpers/protocol";
 
@@ -69,10 +70,10 @@ describe("protocol: exemptions", function () {
     });
 
     it("reports the stack: in force, expiring, expired, stale, and the malformed entry as mandatory", async () => {
-        for (const resource of STACK) {
-            await pack.client.analyze(resource);
-        }
-        const result = await pack.client.analyzeStack(STACK);
+        // Inputs to Analyze, outputs to AnalyzeStack, as the engine sends them; Azure reads every app back
+        // with a clientCertMode (its default, "Required"), so the outputs differ from the inputs.
+        const { stack: result } = await runLikeEngine(pack.client, STACK.map(({ properties, ...r }) =>
+            ({ ...r, inputs: properties, outputs: { clientCertMode: "Required", ...properties } })));
         const report = result.diagnostics.filter(d => d.policyName === EXEMPTIONS_REPORT_POLICY);
         const lines = report.map(d => `[${d.enforcementLevel}] ${d.urn ? d.urn.split("::").pop() + ": " : ""}${d.message}`);
         // Kept for the closing note and for people reading a failed run: the report as the CLI receives it.
@@ -120,5 +121,87 @@ describe("protocol: an unreadable exemptions file", function () {
         assert.strictEqual(invalid.length, 1);
         assert.match(invalid[0].message, /exemptions.yaml is not valid YAML/);
         assert.ok(pack.isAlive());
+    });
+});
+
+// The engine sends INPUTS to Analyze and OUTPUTS to AnalyzeStack ("Unlike Analyze, AnalyzeStack is called
+// on the final outputs of each resource": pkg/resource/deploy/step_generator.go AnalyzeResources; the same
+// split in pkg/resource/deploy/analyze_snapshot.go for `pulumi policy analyze`). Azure reads an app that
+// set clientCertEnabled and left clientCertMode out back with clientCertMode "Required", so judging the
+// outputs called the exemption stale, and removing it as told blocked the next `pulumi up`.
+describe("protocol: the exemptions report never contradicts the resource rules", function () {
+    this.timeout(60_000);
+    const MODE_LEFT_OUT = { clientCertEnabled: true, httpsOnly: true };
+    const READ_BACK = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.2" } };
+    const names = ["engine-order", "stack-first", "snapshot-order", "targeted", "truly-stale", "tls-missing"];
+    const FILE = `exemptions:\n${names.map(n => `  - {urn: "${urnOf(n)}", reason: "Behind Front Door", category: mitigated}`).join("\n")}\n`;
+    let copy: PackCopy;
+    let pack: RunningPack;
+
+    before(async () => {
+        copy = copyPackWithExemptions(PACK_DIR, FILE);
+        ({ pack } = await startPack(copy.dir));
+    });
+    after(async () => {
+        await pack?.stop();
+        copy?.remove();
+    });
+
+    const runResource = (name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown>): RunResource =>
+        ({ type: "azure-native:web:WebApp", name, urn: urnOf(name), inputs, outputs });
+    const reportOn = (result: { diagnostics: { policyName: string; urn: string; message: string }[] }, name: string) =>
+        result.diagnostics.filter(d => d.policyName === EXEMPTIONS_REPORT_POLICY && d.urn === urnOf(name)).map(d => d.message);
+
+    for (const mode of ["deployment", "snapshot"] as const) {
+        const name = mode === "deployment" ? "engine-order" : "snapshot-order";
+        it(`regression (stale-exemption contradiction), ${mode} order: Analyze on inputs, then AnalyzeStack on outputs`, async () => {
+            const run = await runLikeEngine(pack.client, [runResource(name, MODE_LEFT_OUT, READ_BACK)], { mode });
+            // The resource rule passes only by the exemption...
+            assert.deepStrictEqual(run.analyses[0].diagnostics.filter(d => d.policyName === CLIENT_CERTIFICATES_POLICY), []);
+            const withoutExemption = await pack.client.analyze(app(`${name}-unexempt`, MODE_LEFT_OUT));
+            assert.match(withoutExemption.diagnostics.map(d => d.message).join("\n"), /clientCertMode is not set/);
+            // ...so the report, though handed outputs that comply, says it is in force, not stale.
+            const lines = reportOn(run.stack, name);
+            assert.strictEqual(lines.length, 1, lines.join("\n"));
+            assert.match(lines[0], new RegExp(`^exempt with no expiry: ${name} .*from ${CLIENT_CERTIFICATES_POLICY}.*mitigated "Behind Front Door"`));
+            assert.ok(!lines.some(l => /stale exemption|already complies/.test(l)), lines.join("\n"));
+        });
+    }
+
+    it("regression, the other order: AnalyzeStack before any Analyze makes no staleness claim; Analyze after it still passes by the exemption", async () => {
+        const stack = await pack.client.analyzeStack([{ type: "azure-native:web:WebApp", name: "stack-first", urn: urnOf("stack-first"), properties: READ_BACK }]);
+        const lines = reportOn(stack, "stack-first");
+        assert.strictEqual(lines.length, 1, lines.join("\n"));
+        assert.match(lines[0], /^exemption not judged in this run: stack-first .*exemption entry #2 .*whether the exemption is still needed is not judged here/);
+        assert.ok(!/stale exemption|already complies/.test(lines[0]));
+        const analysed = await pack.client.analyze(app("stack-first", MODE_LEFT_OUT));
+        assert.deepStrictEqual(analysed.diagnostics.filter(d => d.policyName === CLIENT_CERTIFICATES_POLICY), []);
+        // Once Analyze has seen the inputs, the next AnalyzeStack judges them: still needed.
+        const again = reportOn(await pack.client.analyzeStack([{ type: "azure-native:web:WebApp", name: "stack-first", urn: urnOf("stack-first"), properties: READ_BACK }]), "stack-first");
+        assert.match(again.join("\n"), /^exempt with no expiry: stack-first/);
+    });
+
+    it("a --target run: a resource in the stack that Analyze did not see gets no staleness claim", async () => {
+        // Only "engine-order" is analysed; "targeted" is in the stack from the last update.
+        const stack = await pack.client.analyzeStack([
+            { type: "azure-native:web:WebApp", name: "targeted", urn: urnOf("targeted"), properties: { ...READ_BACK } },
+        ]);
+        assert.match(reportOn(stack, "targeted").join("\n"), /^exemption not judged in this run: targeted .*a --target run/);
+    });
+
+    it("calls an exemption stale only when the inputs pass without it, whatever the outputs lack", async () => {
+        const run = await runLikeEngine(pack.client, [
+            runResource("truly-stale", { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true }, {}),
+        ]);
+        assert.match(reportOn(run.stack, "truly-stale").join("\n"), /^stale exemption: truly-stale .*already complies; remove exemption entry #5/);
+    });
+
+    it("a property missing from the outputs is no evidence of compliance (siteConfig not read back, pulumi-azure-native#4749)", async () => {
+        const inputs = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.0" } };
+        const outputs = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true };
+        const run = await runLikeEngine(pack.client, [runResource("tls-missing", inputs, outputs)]);
+        const lines = reportOn(run.stack, "tls-missing");
+        assert.strictEqual(lines.length, 1, lines.join("\n"));
+        assert.match(lines[0], /^exempt with no expiry: tls-missing .*from azure-app-service-minimum-tls-version/);
     });
 });
