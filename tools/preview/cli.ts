@@ -1,10 +1,11 @@
 // `npm run preview -- [paths...]`: judges Pulumi programs (run under mocks, offline) and `pulumi stack
 // export` files with the policy pack, over the same Analyzer protocol the Pulumi CLI uses.
 
+import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "node:util";
 import { packRoot } from "../../lib/exemptions";
-import { PolicyPackConfigError, loadPolicyPackConfigFile, PolicyPackConfigFile } from "../analyzer/policy-pack-config";
+import { PolicyPackConfigDocument, PolicyPackConfigError, PolicyPackConfigFile, readPolicyPackConfigFile } from "../analyzer/policy-pack-config";
 import { bundledExamples, classifyInputs, InputError, InputSpec, loadProgram, loadStackExport, Subject } from "./inputs";
 import { configureMapFor, SubjectReport, judgeSubject } from "./judge";
 import { ensureBuilt, PackError, PackPool } from "./pack";
@@ -23,7 +24,11 @@ Judges Pulumi programs and deployed stacks with the policy pack, offline: no Pul
 Each path is one of:
   - a Pulumi program directory (with Pulumi.yaml): run under the SDK's mocks, every resource it
     registers is judged as \`pulumi preview\` would judge it;
-  - a \`pulumi stack export\` JSON file (deployment version 3): every resource's inputs are judged;
+  - a \`pulumi stack export\` JSON file (deployment versions 1 to 4), read as
+    \`pulumi policy analyze --file\` reads it: each resource's inputs go to Remediate and Analyze, its
+    outputs to AnalyzeStack, resources pending deletion are skipped, \`--show-secrets\` secrets are
+    decoded (encrypted ones cannot be judged and deny their resource), and a file holding several
+    stacks is reported stack by stack;
   - a directory of such .json files.
 Without a path, the bundled examples under examples/ are judged. A program directory may carry its
 own policy-pack-config.json and exemptions.yaml next to Pulumi.yaml; they are used automatically.
@@ -32,6 +37,9 @@ Options:
   --policy-pack-config <file>  Policy pack config, as for \`pulumi preview --policy-pack-config\`.
                                Layered over a program's own policy-pack-config.json.
   --format human|json|markdown Output format (default human). markdown suits a CI job summary.
+  --output <file>              Write the report to this file instead of stdout (progress and errors
+                               still go to stderr). With npm, also use \`npm run --silent preview\` or
+                               this option: otherwise npm prints its banner on stdout.
   --pack <dir>                 The policy pack to run (default: this repository).
   --exemptions <file>          Judge with this exemptions file instead of the pack's (or a program's):
                                it is put into a temporary copy of the pack as exemptions.yaml.
@@ -75,9 +83,31 @@ function limited<T>(limit: number): (task: () => Promise<T>) => Promise<T> {
     });
 }
 
-function loadConfig(file: string): PolicyPackConfigFile {
+/** The notes a config file's non-policy keys deserve, once per file. */
+function configNotes(file: string, document: PolicyPackConfigDocument): string[] {
+    const notes: string[] = [];
+    const shown = path.relative(process.cwd(), file) || file;
+    if (document.environments.length > 0) {
+        notes.push(`note: ${shown} names ESC environments (${document.environments.join(", ")}). The Pulumi CLI resolves them and ` +
+            "layers their policy config under the file's; this offline tool cannot resolve ESC, so only the file's own entries are applied.");
+    }
+    if (document.exceptions !== undefined) {
+        notes.push(`note: ${shown} holds Pulumi policy exceptions ("exceptions"). The Pulumi CLI applies them to the violations the pack ` +
+            "reports; this tool does not, so violations they would except are shown as violations here.");
+    }
+    return notes;
+}
+
+const notedConfigFiles = new Set<string>();
+
+function loadConfig(file: string, io?: CliIo): PolicyPackConfigFile {
     try {
-        return loadPolicyPackConfigFile(file);
+        const document = readPolicyPackConfigFile(file);
+        if (io && !notedConfigFiles.has(file)) {
+            notedConfigFiles.add(file);
+            configNotes(file, document).forEach(note => io.stderr(`${note}\n`));
+        }
+        return document.config;
     } catch (error) {
         if (error instanceof PolicyPackConfigError) {
             throw error;
@@ -95,6 +125,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
             options: {
                 "policy-pack-config": { type: "string" },
                 "format": { type: "string", default: "human" },
+                "output": { type: "string" },
                 "pack": { type: "string" },
                 "exemptions": { type: "string" },
                 "stack": { type: "string" },
@@ -124,7 +155,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
     let userConfig: PolicyPackConfigFile | undefined;
     try {
-        userConfig = userConfigFile ? loadConfig(userConfigFile) : undefined;
+        userConfig = userConfigFile ? loadConfig(userConfigFile, io) : undefined;
         const policy = values.build ? "build" : values["no-build-check"] ? "skip-check" : "check";
         ensureBuilt(packDir, { policy, log: line => io.stderr(`${line}\n`) });
     } catch (error) {
@@ -154,31 +185,33 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     try {
         for (const [i, spec] of specs.entries()) {
             try {
-                let subject: Subject;
+                let subjects: Subject[];
                 if (spec.kind === "error") {
                     throw spec.error;
                 } else if (spec.kind === "stack export") {
                     if (exportCount > 1) {
                         io.stderr(`[${++exportIndex}/${exportCount}] ${spec.source}\n`);
                     }
-                    subject = loadStackExport(spec.source, spec.file);
+                    subjects = loadStackExport(spec.source, spec.file);
                 } else {
                     const loaded = await loading[i];
                     if (loaded instanceof Error) {
                         throw loaded;
                     }
-                    subject = loaded as Subject;
+                    subjects = [loaded as Subject];
                 }
-                const started = await pool.get(exemptionsOverride ?? subject.exemptionsFile);
-                const configFiles = [
-                    ...(subject.policyConfigFile ? [{ file: subject.policyConfigFile, config: loadConfig(subject.policyConfigFile) }] : []),
-                    ...(userConfigFile && userConfig ? [{ file: userConfigFile, config: userConfig }] : []),
-                ];
-                const configureMap = configureMapFor(started.info, configFiles);
-                const policyConfig = configFiles.length > 0
-                    ? configFiles.map(f => path.relative(process.cwd(), f.file)).join(" + ")
-                    : "the policies' defaults";
-                reports.push(await judgeSubject(started, subject, { configureMap, policyConfig }));
+                for (const subject of subjects) {
+                    const started = await pool.get(exemptionsOverride ?? subject.exemptionsFile);
+                    const configFiles = [
+                        ...(subject.policyConfigFile ? [{ file: subject.policyConfigFile, config: loadConfig(subject.policyConfigFile, io) }] : []),
+                        ...(userConfigFile && userConfig ? [{ file: userConfigFile, config: userConfig }] : []),
+                    ];
+                    const configureMap = configureMapFor(started.info, configFiles);
+                    const policyConfig = configFiles.length > 0
+                        ? configFiles.map(f => path.relative(process.cwd(), f.file)).join(" + ")
+                        : "the policies' defaults";
+                    reports.push(await judgeSubject(started, subject, { configureMap, policyConfig }));
+                }
             } catch (error) {
                 if (error instanceof PackError || (error as Error).name === "PackStartError") {
                     // The pack itself cannot run: nothing else can be judged either.
@@ -197,7 +230,18 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 
     const violations = reports.some(r => r.counts.mandatoryFindings > 0);
     const exitCode = errors.length > 0 ? EXIT_USAGE : violations ? EXIT_VIOLATIONS : EXIT_OK;
-    io.stdout(formatReport({ packDir, subjects: reports, errors, exitCode }, format));
+    const text = formatReport({ packDir, subjects: reports, errors, exitCode }, format);
+    if (values.output) {
+        try {
+            fs.writeFileSync(path.resolve(values.output), text);
+        } catch (error) {
+            io.stderr(`error: cannot write ${values.output}: ${(error as Error).message}\n`);
+            return EXIT_USAGE;
+        }
+        io.stderr(`Report written to ${values.output}.\n`);
+    } else {
+        io.stdout(text);
+    }
     return exitCode;
 }
 

@@ -9,26 +9,65 @@ import { CapturedResource, runProgramUnderMocks } from "./run-under-mocks";
 
 /** A policy pack config file an example may carry next to its Pulumi.yaml. */
 export const PROGRAM_POLICY_CONFIG_FILE = "policy-pack-config.json";
-export const KNOWN_EXPORT_VERSIONS: readonly number[] = [3];
+/**
+ * The deployment versions `pulumi stack export` writes and the CLI reads (pkg/resource/stack/deployment.go:
+ * DeploymentSchemaVersionOldestSupported 1 to DeploymentSchemaVersionLatest 4; stacks with hooks, taint
+ * or views export version 4). Versions 1 and 2 name the fields the pack reads as version 3 does
+ * (pkg/resource/stack/migrate/resource.go).
+ */
+export const KNOWN_EXPORT_VERSIONS: readonly number[] = [1, 2, 3, 4];
+/** The features a version-4 export may declare that the CLI can read (deployment.go supportedFeatures). */
+export const SUPPORTED_EXPORT_FEATURES: readonly string[] = [
+    "refreshBeforeUpdate", "views", "hooks", "taint", "replaceWith", "snippets-prototype", "extensionParameterization", "byteString",
+];
 /** What an encrypted secret of an export is sent as; no policy can mistake it for a valid setting. */
 export const ENCRYPTED_SECRET_PLACEHOLDER = "[encrypted secret: export with --show-secrets to judge it]";
 
+/** How an export's secrets came out. */
+export interface SecretCounts {
+    /** `{sig, plaintext}` (exported with --show-secrets): decoded and judged. */
+    decoded: number;
+    /** `{sig, ciphertext}`: unjudgeable, so the resource is denied. */
+    encrypted: number;
+}
+
 /**
- * An export without --show-secrets holds secrets as `{sig, ciphertext}`. The engine never sends such a
- * value (it decrypts state first) and the policy SDK's deserializer rejects it, failing the whole call,
- * so each becomes a secret holding a placeholder: still a secret, still unreadable, judged as invalid.
+ * An export holds secrets as `{sig, ciphertext}`, or, with `--show-secrets`, as `{sig, plaintext: "<JSON
+ * of the value>"}` (pkg/resource/stack/deployment.go, SerializePropertyValue and
+ * secretPropertyValueFromPlaintext). Neither is what the engine sends, which is `{sig, value}` of the
+ * decrypted value, and the policy SDK's deserializer rejects both, failing the whole call. A plaintext
+ * secret becomes the secret it holds; an encrypted one a secret holding a placeholder: still a secret,
+ * still unreadable, judged as invalid.
  */
-export function replaceEncryptedSecrets(value: unknown): unknown {
+export function decodeExportSecrets(value: unknown, counts: SecretCounts = { decoded: 0, encrypted: 0 }): unknown {
     if (Array.isArray(value)) {
-        return value.map(replaceEncryptedSecrets);
+        return value.map(v => decodeExportSecrets(v, counts));
     }
     if (value !== null && typeof value === "object") {
         if (isSecretEnvelope(value) && !("value" in value)) {
+            const plaintext = (value as { plaintext?: unknown }).plaintext;
+            if (typeof plaintext === "string") {
+                let decoded: unknown;
+                try {
+                    decoded = JSON.parse(plaintext);
+                } catch {
+                    counts.encrypted++;
+                    return secret(ENCRYPTED_SECRET_PLACEHOLDER);
+                }
+                counts.decoded++;
+                return secret(decodeExportSecrets(decoded, counts));
+            }
+            counts.encrypted++;
             return secret(ENCRYPTED_SECRET_PLACEHOLDER);
         }
-        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, replaceEncryptedSecrets(v)]));
+        return Object.fromEntries(Object.entries(value).map(([k, v]) => [k, decodeExportSecrets(v, counts)]));
     }
     return value;
+}
+
+/** Kept for callers of the older name: every secret of an export decoded as far as it can be. */
+export function replaceEncryptedSecrets(value: unknown): unknown {
+    return decodeExportSecrets(value);
 }
 
 /** One resource as the pack will be asked about it. */
@@ -37,7 +76,10 @@ export interface SubjectResource {
     readonly type: string;
     readonly name: string;
     readonly parent?: string;
+    /** What Remediate and Analyze get. */
     readonly inputs: Record<string, unknown>;
+    /** What AnalyzeStack gets: an export's `outputs`; under mocks, what the mocks return. */
+    readonly outputs: Record<string, unknown>;
     readonly dependencies?: string[];
     readonly propertyDependencies?: Record<string, string[]>;
 }
@@ -54,6 +96,14 @@ export interface Subject {
     readonly policyConfigFile?: string;
     /** An exemptions file that comes with the program. */
     readonly exemptionsFile?: string;
+    /** For an export: the stacks its file holds, when more than one, and which of them this is (1-based). */
+    readonly stackOfFile?: { readonly index: number; readonly count: number };
+    /** For an export: resources marked `delete: true`, skipped as `pulumi policy analyze` skips them. */
+    readonly pendingDeletes?: number;
+    /** For an export: its secrets, decoded (--show-secrets) or encrypted. */
+    readonly secrets?: SecretCounts;
+    /** For an export: its deployment version. */
+    readonly exportVersion?: number;
 }
 
 /** A problem with one input; the other inputs are still judged. */
@@ -138,6 +188,9 @@ function fromCapture(r: CapturedResource): SubjectResource {
         name: r.name,
         parent: r.parent,
         inputs: r.inputs,
+        // The mocks answer every registration with the inputs as the resource's state
+        // (run-under-mocks.ts, newResource), so that is what the engine would hand AnalyzeStack.
+        outputs: (r as CapturedResource & { outputs?: Record<string, unknown> }).outputs ?? r.inputs,
         dependencies: r.dependencies,
         propertyDependencies: r.propertyDependencies,
     };
@@ -147,7 +200,9 @@ interface ExportedResource {
     urn?: unknown;
     type?: unknown;
     inputs?: unknown;
+    outputs?: unknown;
     parent?: unknown;
+    delete?: unknown;
     dependencies?: unknown;
     propertyDependencies?: unknown;
 }
@@ -158,8 +213,19 @@ export function parseUrn(urn: string): { stack: string; project: string; type: s
     return match ? { stack: match[1], project: match[2], type: match[3], name: match[4] } : undefined;
 }
 
-/** Reads a `pulumi stack export` file (deployment version 3). Throws InputError on anything else. */
-export function loadStackExport(source: string, file: string): Subject {
+function propertyMap(value: unknown, counts: SecretCounts): Record<string, unknown> {
+    return value !== null && typeof value === "object" && !Array.isArray(value)
+        ? decodeExportSecrets(value, counts) as Record<string, unknown> : {};
+}
+
+/**
+ * Reads a `pulumi stack export` file (deployment versions 1 to 4) as `pulumi policy analyze --file` reads
+ * it (pkg/cmd/pulumi/policy/policy_analyze.go, pkg/resource/deploy/analyze_snapshot.go): resources marked
+ * `delete` are skipped; each resource's `inputs` go to Remediate and Analyze, its `outputs` to
+ * AnalyzeStack. A file whose resources belong to several stacks gives one subject per stack, each
+ * labelled. Throws InputError on anything else.
+ */
+export function loadStackExport(source: string, file: string): Subject[] {
     let text: string;
     try {
         text = fs.readFileSync(file, "utf8");
@@ -172,46 +238,81 @@ export function loadStackExport(source: string, file: string): Subject {
     } catch (error) {
         throw new InputError(source, `is not JSON (${(error as Error).message}); expected the output of \`pulumi stack export\``);
     }
-    const root = document as { version?: unknown; deployment?: { resources?: unknown } } | null;
+    const root = document as { version?: unknown; features?: unknown; deployment?: { resources?: unknown } } | null;
     if (root === null || typeof root !== "object" || Array.isArray(root) || !("deployment" in root) || !("version" in root)) {
         throw new InputError(source, "is not a stack export: expected {\"version\": 3, \"deployment\": {...}} as `pulumi stack export` writes");
     }
     if (!KNOWN_EXPORT_VERSIONS.includes(root.version as number)) {
-        throw new InputError(source, `has stack export version ${JSON.stringify(root.version)}; known versions: ${KNOWN_EXPORT_VERSIONS.join(", ")}`);
+        // The CLI's words (deployment.go ErrDeploymentSchemaVersionTooNew / TooOld), and what this tool reads.
+        const why = typeof root.version === "number" && root.version > 4 ? "this stack's deployment version is too new"
+            : typeof root.version === "number" ? "this stack's deployment is too old" : "the version is not a number";
+        throw new InputError(source, `has stack export version ${JSON.stringify(root.version)}: ${why}; known versions: ${KNOWN_EXPORT_VERSIONS.join(", ")}`);
+    }
+    if ((root.version as number) >= 4 && Array.isArray(root.features)) {
+        const unsupported = root.features.filter(f => !SUPPORTED_EXPORT_FEATURES.includes(f as string));
+        if (unsupported.length > 0) {
+            throw new InputError(source, `this stack's deployment needs support for the following features: ${unsupported.join(", ")}; ` +
+                "update this tool's pack dependencies, or export the stack with the Pulumi CLI version that reads it");
+        }
     }
     const exported = root.deployment?.resources ?? [];
     if (!Array.isArray(exported)) {
         throw new InputError(source, "is not a stack export: deployment.resources is not a list");
     }
-    const resources: SubjectResource[] = [];
-    let names: { stack: string; project: string } | undefined;
+    const stacks = new Map<string, { project: string; stack: string; resources: SubjectResource[]; pendingDeletes: number; secrets: SecretCounts }>();
+    const stackOf = (names: { stack: string; project: string }) => {
+        const key = `${names.project}/${names.stack}`;
+        let entry = stacks.get(key);
+        if (!entry) {
+            entry = { project: names.project, stack: names.stack, resources: [], pendingDeletes: 0, secrets: { decoded: 0, encrypted: 0 } };
+            stacks.set(key, entry);
+        }
+        return entry;
+    };
     exported.forEach((raw: ExportedResource, index) => {
         const urn = typeof raw?.urn === "string" ? parseUrn(raw.urn) : undefined;
         if (!urn || typeof raw.type !== "string") {
             throw new InputError(source, `deployment.resources[${index}] has no valid urn and type`);
         }
-        names ??= urn;
+        const entry = stackOf(urn);
+        // A resource pending deletion is not judged: `pulumi policy analyze` skips it (analyze_snapshot.go).
+        if (raw.delete === true) {
+            entry.pendingDeletes++;
+            return;
+        }
         // The stack itself and provider instances are not resources the pack judges.
         if (raw.type === "pulumi:pulumi:Stack" || raw.type.startsWith("pulumi:providers:")) {
             return;
         }
-        resources.push({
+        entry.resources.push({
             urn: raw.urn as string,
             type: raw.type,
             name: urn.name,
             parent: typeof raw.parent === "string" ? raw.parent : undefined,
-            inputs: raw.inputs !== null && typeof raw.inputs === "object"
-                ? replaceEncryptedSecrets(raw.inputs) as Record<string, unknown> : {},
+            inputs: propertyMap(raw.inputs, entry.secrets),
+            // Secrets are counted once, in the inputs the resource rules judge.
+            outputs: propertyMap(raw.outputs, { decoded: 0, encrypted: 0 }),
             dependencies: Array.isArray(raw.dependencies) ? raw.dependencies.filter((d): d is string => typeof d === "string") : undefined,
             propertyDependencies: raw.propertyDependencies !== null && typeof raw.propertyDependencies === "object"
                 ? raw.propertyDependencies as Record<string, string[]> : undefined,
         });
     });
-    return {
-        kind: "stack export",
+    const all = [...stacks.values()];
+    if (all.length === 0) {
+        return [{
+            kind: "stack export", source, project: "(empty stack)", stack: path.basename(file, ".json"), resources: [],
+            pendingDeletes: 0, secrets: { decoded: 0, encrypted: 0 }, exportVersion: root.version as number,
+        }];
+    }
+    return all.map((s, i) => ({
+        kind: "stack export" as const,
         source,
-        project: names?.project ?? "(empty stack)",
-        stack: names?.stack ?? path.basename(file, ".json"),
-        resources,
-    };
+        project: s.project,
+        stack: s.stack,
+        resources: s.resources,
+        pendingDeletes: s.pendingDeletes,
+        secrets: s.secrets,
+        exportVersion: root.version as number,
+        ...(all.length > 1 ? { stackOfFile: { index: i + 1, count: all.length } } : {}),
+    }));
 }

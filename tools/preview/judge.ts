@@ -1,9 +1,14 @@
 // Puts one subject (a program run or an exported stack) through the pack over the Analyzer protocol,
-// as the engine does: Configure, ConfigureStack, Analyze per resource, AnalyzeStack over all of them.
-// Then sorts each resource into violating / advisory / exempt / out of scope / compliant.
+// as the engine does: Configure, ConfigureStack, then Remediate and Analyze per resource on its INPUTS,
+// then AnalyzeStack over all of them on their OUTPUTS (tools/analyzer/engine-run.ts). A program is run
+// as a deployment (`pulumi preview`: a remediation is applied before Analyze); an export as a snapshot
+// (`pulumi policy analyze --file`: a remediation is shown, not applied). Then sorts each resource into
+// violating / advisory / exempt / out of scope / compliant.
 
 import * as fs from "fs";
-import { AnalyzerInfo, ConfigureMap, Diagnostic, EnforcementLevel, NotApplicable, WireResource } from "../analyzer/analyzer-client";
+import { AnalyzerInfo, ConfigureMap, Diagnostic, EnforcementLevel, NotApplicable, RemediateResult } from "../analyzer/analyzer-client";
+import { RunResource, runLikeEngine } from "../analyzer/engine-run";
+import { isSecretEnvelope } from "../analyzer/wire";
 import { buildConfigureMap, normalizePolicyPackConfig, PolicyPackConfigFile } from "../analyzer/policy-pack-config";
 import { appServiceProfileFor } from "../../lib/app-service-resources";
 import { ExemptionSet } from "../../lib/exemptions";
@@ -31,6 +36,22 @@ export interface CoveringExemption {
     readonly approvedBy?: string;
 }
 
+/** One property a remediation would change (or, in a program run, changed before Analyze). */
+export interface PropertyChange {
+    /** Dotted path from the resource's inputs, e.g. `siteConfig.minTlsVersion`. */
+    readonly path: string;
+    /** The value before, as JSON; undefined when the property was not set. Secrets are shown as "[secret]". */
+    readonly before?: unknown;
+    readonly after?: unknown;
+}
+
+export interface RemediationReport {
+    readonly policyName: string;
+    /** True in a program run, where the engine applies it before Analyze; false for an export, as `policy analyze` only reports it. */
+    readonly applied: boolean;
+    readonly changes: PropertyChange[];
+}
+
 export interface ResourceVerdict {
     readonly urn: string;
     readonly type: string;
@@ -40,6 +61,8 @@ export interface ResourceVerdict {
     readonly findings: Finding[];
     readonly notApplicable: NotApplicable[];
     readonly exemptions: CoveringExemption[];
+    /** What remediation would change (or changed) in the resource's inputs. */
+    readonly remediations: RemediationReport[];
 }
 
 export interface Counts {
@@ -68,6 +91,8 @@ export interface SubjectReport {
     readonly resources: ResourceVerdict[];
     /** Stack-policy findings that name no resource. */
     readonly stackFindings: Finding[];
+    /** Facts about the input worth a line: pending deletes skipped, secrets decoded or encrypted, which stack of a file. */
+    readonly notes: string[];
     readonly counts: Counts;
 }
 
@@ -94,16 +119,60 @@ export function configureMapFor(info: AnalyzerInfo, files: readonly { file: stri
     return buildConfigureMap(info, files.reduce<PolicyPackConfigFile>((acc, f) => layerPolicyConfigs(acc, f.config), {}));
 }
 
-function toWire(r: SubjectResource): WireResource {
+function toRun(r: SubjectResource): RunResource {
     return {
         type: r.type,
         name: r.name,
         urn: r.urn,
-        properties: r.inputs,
+        inputs: r.inputs,
+        outputs: r.outputs,
         parent: r.parent,
         dependencies: r.dependencies,
         propertyDependencies: r.propertyDependencies,
     };
+}
+
+function shown(value: unknown): unknown {
+    return isSecretEnvelope(value) ? "[secret]" : value;
+}
+
+/** The paths at which `after` differs from `before`, descending into plain objects. */
+export function propertyChanges(before: unknown, after: unknown, prefix = ""): PropertyChange[] {
+    const isObject = (v: unknown): v is Record<string, unknown> => v !== null && typeof v === "object" && !Array.isArray(v) && !isSecretEnvelope(v);
+    if (isObject(before) && isObject(after)) {
+        return [...new Set([...Object.keys(before), ...Object.keys(after)])].sort()
+            .flatMap(key => propertyChanges(before[key], after[key], prefix ? `${prefix}.${key}` : key));
+    }
+    if (JSON.stringify(before) === JSON.stringify(after)) {
+        return [];
+    }
+    return [{ path: prefix || "(all properties)", ...(before !== undefined ? { before: shown(before) } : {}), ...(after !== undefined ? { after: shown(after) } : {}) }];
+}
+
+function remediationsOf(result: RemediateResult | undefined, inputs: Record<string, unknown>, applied: boolean): RemediationReport[] {
+    return (result?.remediations ?? [])
+        .filter(r => !r.diagnostic && r.properties)
+        .map(r => ({ policyName: r.policyName, applied, changes: propertyChanges(inputs, r.properties) }))
+        .filter(r => r.changes.length > 0);
+}
+
+/** The lines a subject's input is worth: what was skipped, decoded or left unjudgeable. */
+export function subjectNotes(subject: Subject): string[] {
+    const notes: string[] = [];
+    if (subject.stackOfFile) {
+        notes.push(`stack ${subject.stackOfFile.index} of ${subject.stackOfFile.count} in ${subject.source}`);
+    }
+    if (subject.pendingDeletes) {
+        notes.push(`${subject.pendingDeletes} resource(s) pending deletion (delete: true) skipped, as \`pulumi policy analyze\` skips them`);
+    }
+    if (subject.secrets?.decoded) {
+        notes.push(`${subject.secrets.decoded} secret(s) decoded from the --show-secrets export and judged (they stay secret on the wire)`);
+    }
+    if (subject.secrets?.encrypted) {
+        notes.push(`${subject.secrets.encrypted} encrypted secret(s) cannot be judged offline; a resource that needs one is denied. ` +
+            "Export with `pulumi stack export --show-secrets --file <file>` to judge them, and keep that file out of version control");
+    }
+    return notes;
 }
 
 function findingOf(d: Diagnostic): Finding {
@@ -165,9 +234,12 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
     await client.configure(opts.configureMap);
     await client.configureStack({ stack: subject.stack, project: subject.project, dryRun: subject.kind === "program" });
 
-    const wire = subject.resources.map(toWire);
-    const perResource = await Promise.all(wire.map(r => client.analyze(r)));
-    const stackResult = await client.analyzeStack(wire);
+    // The engine's order: the resource rules' conclusions on the inputs are what the exemptions report
+    // relies on when AnalyzeStack comes (lib/analyzed-resources.ts).
+    const mode = subject.kind === "program" ? "deployment" : "snapshot";
+    const run = await runLikeEngine(client, subject.resources.map(toRun), { mode });
+    const perResource = run.analyses;
+    const stackResult = run.stack;
 
     const resourcePolicies = info.policies.filter(p => p.policyType === "resource").map(p => p.name);
     const exemptions = started.exemptionsFile
@@ -203,6 +275,7 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
             findings,
             notApplicable,
             exemptions: covering,
+            remediations: remediationsOf(run.remediations[i], r.inputs, mode === "deployment"),
         };
     });
 
@@ -219,6 +292,7 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
         exemptionsInCopy: started.isCopy,
         resources,
         stackFindings,
+        notes: subjectNotes(subject),
         counts: {
             resources: resources.length,
             judged: resources.filter(r => r.status !== undefined).length,

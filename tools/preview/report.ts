@@ -2,7 +2,7 @@
 // block), JSON for machines, and Markdown for a CI job summary or a pull request comment.
 
 import * as path from "path";
-import { Finding, isBlocking, ResourceStatus, ResourceVerdict, STATUSES, SubjectReport } from "./judge";
+import { Finding, isBlocking, PropertyChange, RemediationReport, ResourceStatus, ResourceVerdict, STATUSES, SubjectReport } from "./judge";
 
 export type Format = "human" | "json" | "markdown";
 export const FORMATS: readonly Format[] = ["human", "json", "markdown"];
@@ -49,6 +49,16 @@ function describeSubject(s: SubjectReport): string {
         `policy config: ${s.policyConfig}; ${exemptions})`;
 }
 
+function changeText(c: PropertyChange): string {
+    const json = (v: unknown) => v === undefined ? "(not set)" : JSON.stringify(v);
+    return `${c.path}: ${json(c.before)} → ${json(c.after)}`;
+}
+
+function remediationText(m: RemediationReport): string {
+    return `${m.policyName} ${m.applied ? "remediated before Analyze" : "would remediate (not applied, as `pulumi policy analyze` reports it)"}: ` +
+        m.changes.map(changeText).join("; ");
+}
+
 function exemptionText(r: ResourceVerdict): string {
     return r.exemptions.map(e => `${e.policyName}: exemption #${e.entry} (${e.category}` +
         `${e.expires ? `, expires ${e.expires}` : ""}${e.ticket ? `, ${e.ticket}` : ""}): ${e.reason}`).join("; ");
@@ -64,11 +74,22 @@ export function formatHuman(report: RunReport): string {
         // Grouped by resource (in registration order), mandatory before advisory within each.
         const order = new Map(s.resources.map((r, i) => [r.urn, i]));
         rows.sort((a, b) => (order.get(a.r?.urn ?? "") ?? -1) - (order.get(b.r?.urn ?? "") ?? -1) || levelOrder(a.f) - levelOrder(b.f));
-        out.push(describeSubject(s), "Policies:");
+        out.push(describeSubject(s));
+        for (const note of s.notes) {
+            out.push(`    note: ${note}`);
+        }
+        out.push("Policies:");
         out.push(`    ${icon(rows.map(x => x.f))} ${s.pack.name}@v${s.pack.version} (local: ${localPack(report.packDir)})`);
         for (const { r, f } of rows) {
             const where = r ? `  (${r.type}: ${r.name})` : "";
             out.push(`        - [${f.enforcementLevel}]  ${f.policyName}${where}`, indent(f.message, 10));
+        }
+        const remediated = s.resources.filter(r => r.remediations.length > 0);
+        if (remediated.length > 0) {
+            out.push("    Remediations:");
+            for (const r of remediated) {
+                out.push(`        - ${r.type}: ${r.name}`, ...r.remediations.map(m => indent(remediationText(m), 10)));
+            }
         }
         const exempt = s.resources.filter(r => r.status === "exempt");
         if (exempt.length > 0) {
@@ -91,6 +112,7 @@ function resourceJson(r: ResourceVerdict) {
         ...(r.findings.length > 0 ? { diagnostics: r.findings } : {}),
         ...(r.exemptions.length > 0 ? { exemptions: r.exemptions } : {}),
         ...(r.notApplicable.length > 0 ? { notApplicable: r.notApplicable } : {}),
+        ...(r.remediations.length > 0 ? { remediations: r.remediations } : {}),
     };
 }
 
@@ -118,6 +140,7 @@ export function formatJson(report: RunReport): string {
             ...Object.fromEntries(STATUSES.map(status => [JSON_KEYS[status],
                 s.resources.filter(r => r.status === status).map(resourceJson)])),
             stackDiagnostics: s.stackFindings,
+            notes: s.notes,
         })),
         errors: report.errors,
     }, null, 2) + "\n";
@@ -136,6 +159,9 @@ export function formatMarkdown(report: RunReport): string {
         ? `❌ ${totals} resource(s) violate a mandatory policy.` : "❌ Some inputs could not be judged.", "");
     for (const s of report.subjects) {
         out.push(`## ${s.project}/${s.stack}`, "", `${cell(describeSubject(s))}`, "");
+        if (s.notes.length > 0) {
+            out.push(...s.notes.map(note => `- ${cell(note)}`), "");
+        }
         out.push("| Status | Count | Resources |", "| --- | ---: | --- |");
         for (const status of STATUSES) {
             const names = s.resources.filter(r => r.status === status).map(r => `\`${r.name}\``);
@@ -148,6 +174,14 @@ export function formatMarkdown(report: RunReport): string {
             out.push("| Resource | Policy | Level | Message |", "| --- | --- | --- | --- |");
             for (const { where, f } of findings) {
                 out.push(`| ${cell(where)} | ${f.policyName} | ${f.enforcementLevel} | ${cell(f.message)} |`);
+            }
+            out.push("");
+        }
+        const remediated = s.resources.filter(r => r.remediations.length > 0);
+        if (remediated.length > 0) {
+            out.push("| Resource | Remediation |", "| --- | --- |");
+            for (const r of remediated) {
+                out.push(`| \`${r.name}\` | ${cell(r.remediations.map(remediationText).join("\n"))} |`);
             }
             out.push("");
         }
