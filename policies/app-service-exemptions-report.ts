@@ -23,6 +23,10 @@ import { minimumTlsRule } from "./app-service-minimum-tls-version";
 import { clientCertificateRule } from "./app-service-require-client-certificates";
 import { httpsOnlyRule } from "./app-service-require-https-only";
 
+/** Which report lines are findings of their own; the rest are folded into one summary line per stack. */
+export const FINDINGS_CHOICES = ["actionable", "every-line", "refused-only"] as const;
+export type FindingsChoice = typeof FINDINGS_CHOICES[number];
+
 export const exemptionsReportOptions = defineOptions({
     expiringWithinDays: {
         type: "integer",
@@ -31,11 +35,24 @@ export const exemptionsReportOptions = defineOptions({
         maximum: 3650,
         description: "Flag exemptions that expire within this many days.",
     },
+    findings: {
+        type: "choice",
+        choices: FINDINGS_CHOICES,
+        default: "actionable",
+        // An unusable value shows every line on its own: nothing is hidden in a summary.
+        strictest: "every-line",
+        description: "Which report lines are findings of their own, on their resource (in Pulumi Cloud, each becomes an issue " +
+            "in Policy Findings), and which are folded into one summary line per stack. \"actionable\": refused, expired, " +
+            "expiring, stale and unused entries on their own, exemptions in force in the summary. \"every-line\": every line " +
+            "on its own. \"refused-only\": only refused entries on their own, everything else in the summary.",
+    },
 });
 
 export interface ReportLine {
     readonly kind: ReportLineKind;
     readonly message: string;
+    /** The line, shortened, as one item of the stack's summary line. */
+    readonly summary?: string;
     readonly urn?: string;
     /** Set only where the line must outrank the policy's own level. */
     readonly enforcementLevel?: "mandatory";
@@ -162,6 +179,7 @@ export function buildExemptionReport(
                 kind: expiring ? "expiring" : "in force",
                 message: `${lead}: ${subject(ruleNames)}, ${entry.category} "${entry.reason}" (${entryFacts(entry)}).` +
                     (expiring ? " Fix the app or renew the entry before it lapses." : ""),
+                summary: `${subject(ruleNames)} ${until}, ${entry.category} "${entry.reason}" (${entryFacts(entry)})`,
                 urn: resource.urn,
             });
         }
@@ -201,6 +219,8 @@ function notAnalysedLines(
         return {
             kind: left !== undefined && left < 0 ? "expired" as const
                 : left !== undefined && left <= expiringWithinDays ? "expiring" as const : "not analysed" as const,
+            summary: `${resourceName(resource.urn)} (${resource.type}) matches ${entry.source === "tag" ? "its exemption tag" : `entry #${entry.number}`} ` +
+                `${state}, not judged in this run`,
             message: `exemption not judged in this run: ${resourceName(resource.urn)} (${resource.type}) matches ` +
                 `${describeEntry(entry)}, ${entry.category} "${entry.reason}" ${state}. The resource rules did not analyse ` +
                 `this resource's inputs in this run (a --target run, or one that left it unchanged outside the update), ` +
@@ -228,6 +248,43 @@ function unusedEntryLines(resources: readonly StackResource[], exemptions: Exemp
             message: `unused exemption: entry #${entry.number} (urn ${JSON.stringify(entry.urn)}) matches nothing in stack ` +
                 `${here.stack} of project ${here.project}; remove it from ${EXEMPTIONS_FILE_NAME}.`,
         }));
+}
+
+/** The kinds each choice reports as findings of their own; "refused" always is (it is mandatory). */
+const OWN_FINDING: Record<FindingsChoice, ReadonlySet<ReportLineKind>> = {
+    "actionable": new Set<ReportLineKind>(["refused", "expired", "expiring", "stale", "unused"]),
+    "every-line": new Set<ReportLineKind>(["refused", "expired", "expiring", "stale", "unused", "in force", "not analysed"]),
+    "refused-only": new Set<ReportLineKind>(["refused"]),
+};
+
+/** At most this many items are spelt out in a summary line; it stays one readable line in a preview. */
+const SUMMARY_ITEMS = 50;
+
+/**
+ * Sorts the report's lines into findings of their own and one summary line (no URN: the engine attributes
+ * it to the stack, pkg/resource/deploy/step_generator.go and analyze_snapshot.go
+ * resolveStackPolicyViolationURN), so that every line is still shown in every preview, and only the
+ * chosen kinds become a finding each on their resource.
+ */
+export function arrangeLines(lines: readonly ReportLine[], choice: FindingsChoice, stack?: { stack: string; project: string }): ReportLine[] {
+    const own = lines.filter(line => OWN_FINDING[choice].has(line.kind) || line.enforcementLevel === "mandatory");
+    const folded = lines.filter(line => !own.includes(line));
+    if (folded.length === 0) {
+        return own;
+    }
+    const counts = new Map<ReportLineKind, number>();
+    for (const line of folded) {
+        counts.set(line.kind, (counts.get(line.kind) ?? 0) + 1);
+    }
+    const tally = [...counts].map(([kind, n]) => `${n} ${kind}`).join(", ");
+    const items = folded.slice(0, SUMMARY_ITEMS).map(line => line.summary ?? line.message.replace(/\.$/, ""));
+    const more = folded.length > SUMMARY_ITEMS ? `; and ${folded.length - SUMMARY_ITEMS} more` : "";
+    const where = stack ? ` in stack ${stack.stack} of project ${stack.project}` : "";
+    return [...own, {
+        kind: folded.every(line => line.kind === "in force") ? "in force" : folded[0].kind,
+        message: `exemptions summary${where} (${tally}): ${items.join("; ")}${more}. Each is reported on its own resource with ` +
+            `the exemptions report's option findings: "every-line".`,
+    }];
 }
 
 export function reportLines(lines: readonly ReportLine[], reportViolation: ReportViolation): void {
@@ -261,10 +318,10 @@ export const exemptionsReport: StackValidationPolicy = {
             const resources = args.resources.map((r: PolicyResource) => ({ type: r.type, urn: r.urn, props: r.props }));
             // What each rule concluded from the inputs Analyze saw in this process (with the options the
             // engine gave that rule); the props here are outputs and are not judged again.
-            lines = buildExemptionReport(resources, REPORTED_RULES, packExemptions(RESOURCE_POLICY_NAMES), now, {
+            lines = arrangeLines(buildExemptionReport(resources, REPORTED_RULES, packExemptions(RESOURCE_POLICY_NAMES), now, {
                 expiringWithinDays: values.expiringWithinDays,
                 analysed: analysedInputs,
-            });
+            }), values.findings as FindingsChoice, resources.map(r => splitUrn(r.urn)).find(Boolean));
         } catch (error) {
             lines = [{ kind: "refused", message: `The exemptions report failed (${(error as Error).message}); exemptions cannot be reviewed in this preview.`, enforcementLevel: "mandatory" }];
         }

@@ -3,7 +3,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import { RunningPack, startPolicyPack } from "../../tools/analyzer/pack-process";
-import { buildConfigureMap, loadPolicyPackConfigFile } from "../../tools/analyzer/policy-pack-config";
+import { runLikeEngine } from "../../tools/analyzer/engine-run";
+import { buildConfigureMap, loadPolicyPackConfigFile, readPolicyPackConfigFile } from "../../tools/analyzer/policy-pack-config";
 import { PACK_DIR } from "../helpers/protocol";
 
 const CONFIG_DIR = path.join(PACK_DIR, "config");
@@ -38,4 +39,24 @@ describe("shipped policy pack config files", function () {
                 result.diagnostics.map(d => `${d.policyName}: ${d.enforcementLevel}`).join("\n"));
         });
     }
+
+    it("a file with all, environments, exceptions and an unknown policy name reaches the pack as the CLI sends it", async () => {
+        const info = await pack.client.getAnalyzerInfo();
+        const document = readPolicyPackConfigFile(path.join(PACK_DIR, "tests", "fixtures", "stack-exports", "all-environments-exceptions.json"));
+        assert.deepStrictEqual(document.environments, ["platform/policy-config"]);
+        assert.ok(Array.isArray(document.exceptions));
+        // The CLI forwards "all" and a name the pack does not have (config.go applyConfig); the pack must take both.
+        const configMap = buildConfigureMap(info, { ...document.config, "azure-app-service-retired-policy": "mandatory" });
+        assert.strictEqual(configMap.all.enforcementLevel, "advisory");
+        assert.strictEqual(configMap["azure-app-service-retired-policy"].enforcementLevel, "mandatory");
+        await pack.client.configure(configMap);
+        // Inputs to Analyze, outputs (Azure's read-back) to AnalyzeStack.
+        const run = await runLikeEngine(pack.client, [{
+            type: NONCOMPLIANT_APP.type, name: NONCOMPLIANT_APP.name, inputs: NONCOMPLIANT_APP.properties,
+            outputs: { ...NONCOMPLIANT_APP.properties, clientCertMode: "Required" },
+        }]);
+        assert.deepStrictEqual(run.analyses[0].diagnostics.map(d => d.enforcementLevel), ["advisory", "advisory", "advisory"]);
+        assert.deepStrictEqual(run.stack.diagnostics.filter(d => d.enforcementLevel === "mandatory"), []);
+        assert.ok(pack.isAlive());
+    });
 });

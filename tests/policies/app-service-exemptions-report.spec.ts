@@ -77,6 +77,8 @@ describe("azure-app-service-exemptions-report", () => {
     it("is an advisory stack policy with a configurable warning horizon", () => {
         assert.strictEqual(exemptionsReport.enforcementLevel, "advisory");
         assert.strictEqual(exemptionsReport.configSchema!.properties.expiringWithinDays.default, 14);
+        assert.strictEqual(exemptionsReport.configSchema!.properties.findings.default, "actionable");
+        assert.deepStrictEqual(exemptionsReport.configSchema!.properties.findings.enum, ["actionable", "every-line", "refused-only"]);
     });
 
     it("reports each finding on one line, attached to the resource", () => {

@@ -4,7 +4,7 @@ import * as assert from "assert";
 import { CLIENT_CERTIFICATES_POLICY, EXEMPTIONS_REPORT_POLICY } from "../../lib/policy-names";
 import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
 import { RunningPack } from "../../tools/analyzer/pack-process";
-import { WireResource } from "../../tools/analyzer/analyzer-client";
+import { ConfigureMap, WireResource } from "../../tools/analyzer/analyzer-client";
 import { RunResource, runLikeEngine } from "../../tools/analyzer/engine-run";
 import { isoDaysFrom } from "../helpers/dates";
 import { PACK_DIR, startPack } from "../helpers/protocol";
@@ -83,8 +83,10 @@ describe("protocol: exemptions", function () {
             assert.strictEqual(found.length, 1, `one line matching ${pattern}:\n${lines.join("\n")}`);
             return found[0];
         };
-        const exempt = line(/^exempt until .*: exempt-app/);
-        assert.strictEqual(exempt.urn, urnOf("exempt-app"));
+        // By default (findings: "actionable") an exemption in force is a fact, shown in the stack's summary line
+        // rather than as a finding of its own on the resource (one Policy Findings issue per stack, not per app).
+        const exempt = line(/^exemptions summary in stack prod of project webshop \(1 in force\): exempt-app /);
+        assert.strictEqual(exempt.urn, "");
         assert.strictEqual(exempt.enforcementLevel, "advisory");
         assert.match(exempt.message, /\(60 days left\).*waiver "Partner client migrating" \(entry #1, ticket SEC-1\)/);
         assert.strictEqual(line(/^expiring in 2 days/).urn, urnOf("soon-app"));
@@ -95,6 +97,65 @@ describe("protocol: exemptions", function () {
         assert.strictEqual(line(/^unused exemption: entry #6 .*gone-app.* matches nothing in stack prod of project webshop/).urn, "");
         assert.strictEqual(report.some(d => /compliant-app/.test(d.message)), false);
         assert.ok(pack.isAlive());
+    });
+});
+
+describe("protocol: the exemptions report's findings option (report lines and Policy Findings)", function () {
+    this.timeout(60_000);
+    let copy: PackCopy;
+    let pack: RunningPack;
+    let configMap: ConfigureMap;
+
+    before(async () => {
+        copy = copyPackWithExemptions(PACK_DIR, EXEMPTIONS);
+        ({ pack, configMap } = await startPack(copy.dir));
+    });
+    after(async () => {
+        await pack?.stop();
+        copy?.remove();
+    });
+
+    const reportWith = async (findings: string) => {
+        await pack.client.configure({ ...configMap, [EXEMPTIONS_REPORT_POLICY]: { ...configMap[EXEMPTIONS_REPORT_POLICY], findings } });
+        const { stack } = await runLikeEngine(pack.client, STACK.map(({ properties, ...r }) =>
+            ({ ...r, inputs: properties, outputs: { clientCertMode: "Required", ...properties } })));
+        return stack.diagnostics.filter(d => d.policyName === EXEMPTIONS_REPORT_POLICY);
+    };
+    const kinds = (report: { message: string; urn: string }[]) => report.map(d => `${d.urn ? d.urn.split("::").pop() : "(stack)"}: ${d.message.split(":")[0]}`).sort();
+
+    it("every-line: each line is a finding on its resource, exemptions in force included", async () => {
+        const report = await reportWith("every-line");
+        const exempt = report.filter(d => /^exempt until .*: exempt-app/.test(d.message));
+        assert.strictEqual(exempt.length, 1);
+        assert.strictEqual(exempt[0].urn, urnOf("exempt-app"));
+        assert.strictEqual(exempt[0].enforcementLevel, "advisory");
+        assert.match(exempt[0].message, /\(60 days left\).*waiver "Partner client migrating" \(entry #1, ticket SEC-1\)/);
+        assert.ok(!report.some(d => /^exemptions summary/.test(d.message)));
+    });
+
+    it("actionable (the default): refused, expired, expiring, stale and unused on their own; in force in one summary", async () => {
+        assert.strictEqual(configMap[EXEMPTIONS_REPORT_POLICY].findings, "actionable");
+        assert.deepStrictEqual(kinds(await reportWith("actionable")), [
+            "(stack): exemptions summary in stack prod of project webshop (1 in force)",
+            "(stack): invalid exemption",
+            "(stack): unused exemption",
+            "expired-app: exemption expired on " + inDays(-1),
+            "soon-app: expiring in 2 days (" + inDays(2) + ")",
+            "stale-app: stale exemption",
+        ].sort());
+    });
+
+    it("refused-only: only refused entries are findings; everything else is in the summary, still shown", async () => {
+        const report = await reportWith("refused-only");
+        assert.deepStrictEqual(kinds(report), [
+            "(stack): exemptions summary in stack prod of project webshop (1 in force, 1 expired, 1 stale, 1 expiring, 1 unused)",
+            "(stack): invalid exemption",
+        ]);
+        const summary = report.find(d => /^exemptions summary/.test(d.message))!.message;
+        for (const name of ["exempt-app", "expired-app", "stale-app", "soon-app", "gone-app"]) {
+            assert.ok(summary.includes(name), `${name} is shown in the summary: ${summary}`);
+        }
+        assert.strictEqual(report.find(d => /^invalid exemption/.test(d.message))!.enforcementLevel, "mandatory");
     });
 });
 
@@ -149,8 +210,10 @@ describe("protocol: the exemptions report never contradicts the resource rules",
 
     const runResource = (name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown>): RunResource =>
         ({ type: "azure-native:web:WebApp", name, urn: urnOf(name), inputs, outputs });
+    // The report's lines about one app: on its URN, or an item of the stack's summary line naming it.
     const reportOn = (result: { diagnostics: { policyName: string; urn: string; message: string }[] }, name: string) =>
-        result.diagnostics.filter(d => d.policyName === EXEMPTIONS_REPORT_POLICY && d.urn === urnOf(name)).map(d => d.message);
+        result.diagnostics.filter(d => d.policyName === EXEMPTIONS_REPORT_POLICY && (d.urn === urnOf(name) || d.message.includes(`: ${name} (`)))
+            .map(d => d.message);
 
     for (const mode of ["deployment", "snapshot"] as const) {
         const name = mode === "deployment" ? "engine-order" : "snapshot-order";
@@ -163,7 +226,7 @@ describe("protocol: the exemptions report never contradicts the resource rules",
             // ...so the report, though handed outputs that comply, says it is in force, not stale.
             const lines = reportOn(run.stack, name);
             assert.strictEqual(lines.length, 1, lines.join("\n"));
-            assert.match(lines[0], new RegExp(`^exempt with no expiry: ${name} .*from ${CLIENT_CERTIFICATES_POLICY}.*mitigated "Behind Front Door"`));
+            assert.match(lines[0], new RegExp(`^exemptions summary .*\\(1 in force\\): ${name} \\(azure-native:web:WebApp\\) from ${CLIENT_CERTIFICATES_POLICY}.* with no expiry, mitigated "Behind Front Door"`));
             assert.ok(!lines.some(l => /stale exemption|already complies/.test(l)), lines.join("\n"));
         });
     }
@@ -172,13 +235,13 @@ describe("protocol: the exemptions report never contradicts the resource rules",
         const stack = await pack.client.analyzeStack([{ type: "azure-native:web:WebApp", name: "stack-first", urn: urnOf("stack-first"), properties: READ_BACK }]);
         const lines = reportOn(stack, "stack-first");
         assert.strictEqual(lines.length, 1, lines.join("\n"));
-        assert.match(lines[0], /^exemption not judged in this run: stack-first .*exemption entry #2 .*whether the exemption is still needed is not judged here/);
+        assert.match(lines[0], /^exemptions summary .*\(1 not analysed\): stack-first \(azure-native:web:WebApp\) matches entry #2 with no expiry, not judged in this run/);
         assert.ok(!/stale exemption|already complies/.test(lines[0]));
         const analysed = await pack.client.analyze(app("stack-first", MODE_LEFT_OUT));
         assert.deepStrictEqual(analysed.diagnostics.filter(d => d.policyName === CLIENT_CERTIFICATES_POLICY), []);
         // Once Analyze has seen the inputs, the next AnalyzeStack judges them: still needed.
         const again = reportOn(await pack.client.analyzeStack([{ type: "azure-native:web:WebApp", name: "stack-first", urn: urnOf("stack-first"), properties: READ_BACK }]), "stack-first");
-        assert.match(again.join("\n"), /^exempt with no expiry: stack-first/);
+        assert.match(again.join("\n"), /^exemptions summary .*\(1 in force\): stack-first \(azure-native:web:WebApp\) from .* with no expiry/);
     });
 
     it("a --target run: a resource in the stack that Analyze did not see gets no staleness claim", async () => {
@@ -186,7 +249,7 @@ describe("protocol: the exemptions report never contradicts the resource rules",
         const stack = await pack.client.analyzeStack([
             { type: "azure-native:web:WebApp", name: "targeted", urn: urnOf("targeted"), properties: { ...READ_BACK } },
         ]);
-        assert.match(reportOn(stack, "targeted").join("\n"), /^exemption not judged in this run: targeted .*a --target run/);
+        assert.match(reportOn(stack, "targeted").join("\n"), /^exemptions summary .*\(1 not analysed\): targeted .*not judged in this run/);
     });
 
     it("calls an exemption stale only when the inputs pass without it, whatever the outputs lack", async () => {
@@ -202,6 +265,6 @@ describe("protocol: the exemptions report never contradicts the resource rules",
         const run = await runLikeEngine(pack.client, [runResource("tls-missing", inputs, outputs)]);
         const lines = reportOn(run.stack, "tls-missing");
         assert.strictEqual(lines.length, 1, lines.join("\n"));
-        assert.match(lines[0], /^exempt with no expiry: tls-missing .*from azure-app-service-minimum-tls-version/);
+        assert.match(lines[0], /^exemptions summary .*: tls-missing \(azure-native:web:WebApp\) from azure-app-service-minimum-tls-version with no expiry/);
     });
 });

@@ -68,8 +68,10 @@ describe("tools/preview cli", function () {
             assert.strictEqual(code, 0);
             const prod = JSON.parse(stdout).stacks[0];
             assert.deepStrictEqual(prod.exempt.map((r: { name: string }) => r.name), ["mode-left-out"]);
-            const report = prod.advisory.concat(prod.exempt).flatMap((r: { diagnostics?: { message: string }[] }) => r.diagnostics ?? []).map((d: { message: string }) => d.message);
-            assert.ok(report.some((m: string) => /^exempt with no expiry: mode-left-out .*entry #1, ticket SEC-2001/.test(m)), report.join("\n"));
+            const report = prod.advisory.concat(prod.exempt).flatMap((r: { diagnostics?: { message: string }[] }) => r.diagnostics ?? [])
+                .concat(prod.stackDiagnostics).map((d: { message: string }) => d.message);
+            // In force, by default an item of the stack's summary line (findings: "actionable").
+            assert.ok(report.some((m: string) => /^exemptions summary .*\(1 in force\): mode-left-out .* with no expiry, mitigated .*entry #1, ticket SEC-2001/.test(m)), report.join("\n"));
             assert.ok(!report.some((m: string) => /stale exemption/.test(m)), report.join("\n"));
         });
 
