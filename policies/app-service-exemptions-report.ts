@@ -17,6 +17,7 @@ import {
     splitUrn,
 } from "../lib/exemptions";
 import { AnalyzedResource, analysedInputs } from "../lib/analyzed-resources";
+import { appServiceProfileFor } from "../lib/app-service-resources";
 import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
 import { defineOptions } from "../lib/policy-options";
 import { minimumTlsRule } from "./app-service-minimum-tls-version";
@@ -94,7 +95,7 @@ function problemLine(problem: ExemptionProblem): string {
     return `invalid exemption: ${where}${field}: ${problem.message}; it is not honoured. Fix ${EXEMPTIONS_FILE_NAME} in the policy pack.`;
 }
 
-/** What a report line is about: the option `policyFindings` decides which kinds become findings. */
+/** What a report line is about: the option `findings` decides which kinds become findings of their own. */
 export type ReportLineKind = "refused" | "expired" | "expiring" | "stale" | "unused" | "in force" | "not analysed";
 
 /**
@@ -127,6 +128,10 @@ export function buildExemptionReport(
         }
         const seen = options.analysed(resource.urn);
         if (!seen) {
+            // Only a type the rules judge can have been left unanalysed; any other is nothing to the report.
+            if (appServiceProfileFor(resource.type) === undefined) {
+                continue;
+            }
             lines.push(...notAnalysedLines(resource, matching.filter(e => !refusedEntries.has(e.number)), now, options.expiringWithinDays));
             continue;
         }

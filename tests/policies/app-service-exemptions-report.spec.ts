@@ -163,6 +163,12 @@ describe("azure-app-service-exemptions-report", () => {
             assert.match(lines.find(l => l.kind === "expired")!.message, new RegExp(`expired on ${inDays(-2)}, no longer honoured`));
         });
 
+        it("says nothing of a resource of a type the rules do not judge, even when a glob entry matches it", () => {
+            const set = ExemptionSet.parse(`exemptions:\n  - {urn: "urn:pulumi:prod::webshop::*", reason: "Front Door", category: mitigated}\n`, RESOURCE_POLICY_NAMES);
+            const storage = { type: "azure-native:storage:StorageAccount", urn: urnOf("assets", "azure-native:storage:StorageAccount"), props: {} };
+            assert.deepStrictEqual(buildExemptionReport([storage], REPORTED_RULES, set, NOW, { expiringWithinDays: 14, analysed: () => undefined }), []);
+        });
+
         it("makes no claim from a rule that did not run on the resource (disabled)", () => {
             const analysed = analysedFrom([app(COMPLIANT)]);
             const withoutTls = (urn: string) => {
