@@ -184,7 +184,10 @@ export function buildConfigureMap(info: AnalyzerInfo, fileConfig: PolicyPackConf
     result = applyConfig(result, file);
 
     for (const policy of info.policies) {
-        problems.push(...validatePolicyConfig(policy, result[policy.name]?.properties ?? {}, info.supportsConfig));
+        // Framed as the CLI frames them (pkg/engine/update.go appendValidationErrors); the detail is ajv's
+        // wording where the CLI's is gojsonschema's.
+        problems.push(...validatePolicyConfig(policy, result[policy.name]?.properties ?? {}, info.supportsConfig)
+            .map(problem => `validating policy config: ${info.name} ${info.version}  ${problem}`));
     }
     if (problems.length > 0) {
         throw new PolicyPackConfigError(problems);

@@ -116,11 +116,12 @@ describe("tools/analyzer policy-pack-config", () => {
             JSON.stringify({ "with-schema": { enforcementLevel: "mandatory", limit: 0, label: 5, tags: ["ok", 2] } }),
         );
         const problems = problemsOf(() => buildConfigureMap(INFO, loadPolicyPackConfigFile(file)));
+        // The CLI's framing (pkg/engine/update.go appendValidationErrors: "validating policy config: <pack> <version>  ...").
         assert.deepStrictEqual(problems.sort(), [
-            'policy "needs-value", property "value": must have required property \'value\'',
-            'policy "with-schema", property "label": must be string',
-            'policy "with-schema", property "limit": must be >= 1',
-            'policy "with-schema", property "tags[1]": must be string',
+            'validating policy config: pack 1.0.0  policy "needs-value", property "value": must have required property \'value\'',
+            'validating policy config: pack 1.0.0  policy "with-schema", property "label": must be string',
+            'validating policy config: pack 1.0.0  policy "with-schema", property "limit": must be >= 1',
+            'validating policy config: pack 1.0.0  policy "with-schema", property "tags[1]": must be string',
         ]);
     });
 
@@ -204,7 +205,7 @@ describe("tools/analyzer policy-pack-config", () => {
         it("the pack's own schema rejects a bad value", async () => {
             const info = await pack.client.getAnalyzerInfo();
             assert.deepStrictEqual(problemsOf(() => buildConfigureMap(info, { "require-flag": { maxItems: -1 } })), [
-                'policy "require-flag", property "maxItems": must be >= 0',
+                `validating policy config: ${info.name} ${info.version}  policy "require-flag", property "maxItems": must be >= 0`,
             ]);
         });
     });
