@@ -6,6 +6,7 @@ import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { ConfigureMap, WireResource } from "../../tools/analyzer/analyzer-client";
 import { RunResource, runLikeEngine } from "../../tools/analyzer/engine-run";
+import { UNKNOWN } from "../../tools/analyzer/wire";
 import { isoDaysFrom } from "../helpers/dates";
 import { PACK_DIR, startPack } from "../helpers/protocol";
 
@@ -194,7 +195,7 @@ describe("protocol: the exemptions report never contradicts the resource rules",
     this.timeout(60_000);
     const MODE_LEFT_OUT = { clientCertEnabled: true, httpsOnly: true };
     const READ_BACK = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.2" } };
-    const names = ["engine-order", "stack-first", "snapshot-order", "targeted", "truly-stale", "tls-missing"];
+    const names = ["engine-order", "stack-first", "snapshot-order", "targeted", "truly-stale", "tls-missing", "preview-unknown"];
     const FILE = `exemptions:\n${names.map(n => `  - {urn: "${urnOf(n)}", reason: "Behind Front Door", category: mitigated}`).join("\n")}\n`;
     let copy: PackCopy;
     let pack: RunningPack;
@@ -257,6 +258,17 @@ describe("protocol: the exemptions report never contradicts the resource rules",
             runResource("truly-stale", { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true }, {}),
         ]);
         assert.match(reportOn(run.stack, "truly-stale").join("\n"), /^stale exemption: truly-stale .*already complies; remove exemption entry #5/);
+    });
+
+    it("`pulumi preview`: a setting unknown in the inputs is no evidence of compliance either", async () => {
+        // In a preview the engine sends unknowns in the inputs; the outputs of an update are known.
+        const run = await runLikeEngine(pack.client, [
+            runResource("preview-unknown", { clientCertEnabled: true, clientCertMode: UNKNOWN, httpsOnly: true }, READ_BACK),
+        ]);
+        const lines = reportOn(run.stack, "preview-unknown");
+        assert.strictEqual(lines.length, 1, lines.join("\n"));
+        assert.match(lines[0], /^exemptions summary .*: preview-unknown \(azure-native:web:WebApp\) from azure-app-service-require-client-certificates with no expiry/);
+        assert.ok(!/stale exemption/.test(lines[0]));
     });
 
     it("a property missing from the outputs is no evidence of compliance (siteConfig not read back, pulumi-azure-native#4749)", async () => {
