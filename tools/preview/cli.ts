@@ -246,6 +246,11 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
 }
 
 if (require.main === module) {
+    // `npm run preview` runs this in the package's root; INIT_CWD is where the user ran npm, so that
+    // relative paths (inputs, --output, config files) mean what they meant to the user.
+    if (process.env.INIT_CWD && fs.existsSync(process.env.INIT_CWD)) {
+        process.chdir(process.env.INIT_CWD);
+    }
     runCli(process.argv.slice(2)).then(
         code => {
             process.exitCode = code;
