@@ -37,4 +37,13 @@ describe("tools/preview through npm: clean machine-readable output", function ()
         assert.strictEqual(run.status, 1, run.stderr);
         assert.strictEqual(JSON.parse(run.stdout).stacks[0].project, "webshop");
     });
+
+    it("relative paths are read from where npm was run, not the package root", () => {
+        fs.rmSync(path.join(dir, "out.json"), { force: true });
+        const run = spawnSync(NPM, ["--prefix", REPO_ROOT, "run", "--silent", "preview", "--", "--format", "json", "--output", "out.json", "exports"],
+            { cwd: dir, encoding: "utf8" });
+        assert.strictEqual(run.status, 1, run.stderr);
+        assert.strictEqual(JSON.parse(fs.readFileSync(path.join(dir, "out.json"), "utf8")).stacks[0].source, path.join("exports", "prod.json"));
+        assert.ok(!fs.existsSync(path.join(REPO_ROOT, "out.json")));
+    });
 });
