@@ -266,6 +266,11 @@ export function installCommand(plan: NodeRunPlan, add: string[] = []): { command
     return { command, dir };
 }
 
+/** Is the package in a node_modules folder at or above `dir`, where Node.js's resolution looks for it? */
+function installed(dir: string, pkg: string): boolean {
+    return searchUp(dir, [path.join("node_modules", pkg, "package.json")]) !== undefined;
+}
+
 /** Packages listed in the nearest package.json. */
 function declaredPackages(programDir: string): Set<string> {
     const manifest = searchUp(programDir, ["package.json"]);
@@ -291,7 +296,8 @@ function missingDependencies(plan: NodeRunPlan, packages: string[], requiredBy: 
     const { command, dir } = installCommand(plan, undeclared);
     const names = packages.map(p => `'${p}'`).join(", ");
     const what = packages.length === 1 ? `package ${names} is` : `packages ${names} are`;
-    const by = requiredBy ? ` (imported by ${displayPath(requiredBy)})` : "";
+    const inProject = requiredBy && !path.relative(plan.rootDir, requiredBy).startsWith("..");
+    const by = requiredBy ? ` (imported by ${inProject ? path.relative(plan.rootDir, requiredBy) : displayPath(requiredBy)})` : "";
     const why = undeclared.length > 0 ? "not installed and not in package.json" : "not installed";
     return new MissingDependencyError(plan.rootDir, packages,
         `cannot run: ${what} ${why}${by}. Run \`${command}\` in ${displayPath(dir)}, then try again.`, detail);
@@ -363,10 +369,11 @@ export async function runProgramUnderMocks(programDir: string, opts: RunOptions 
     const stack = opts.stack ?? DEFAULT_STACK;
 
     // pulumi-language-nodejs locateModule: without the SDK in reach of the program directory nothing runs.
-    try {
-        require.resolve("@pulumi/pulumi/package.json", { paths: [plan.programDir] });
-    } catch {
-        throw missingDependencies(plan, ["@pulumi/pulumi"], undefined);
+    // Named with it: every other package in package.json that is not installed either.
+    if (!installed(plan.programDir, "@pulumi/pulumi")) {
+        const missing = [...new Set(["@pulumi/pulumi", ...declaredPackages(plan.programDir)])]
+            .filter(p => !installed(plan.programDir, p)).sort();
+        throw missingDependencies(plan, missing, undefined);
     }
     // With no `main`, run.ts takes the entry point from the nearest package.json, even one above the project
     // (a program folder without its own package.json inside another package would run that package's main).
