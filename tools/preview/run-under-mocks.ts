@@ -310,9 +310,11 @@ function fromHostFailure(plan: NodeRunPlan, failure: HostFailure, stderr: string
             return missingDependencies(plan, failure.packages, failure.requiredBy, detail);
         case "missing-entry-point":
             return new ProgramRunError(plan.rootDir,
-                `cannot run: its entry point ${displayPath(failure.entryPoint)} does not exist` +
-                (plan.typescript ? "" : " (a TypeScript program needs the runtime option `typescript: true`, the default)") +
-                ". Set `main` in Pulumi.yaml or `main` in package.json to the program's entry file.", detail);
+                `cannot run: Node.js finds no program at ${displayPath(failure.entryPoint)} (an index.js, or the file ` +
+                "`main` names in package.json or Pulumi.yaml)" +
+                (!plan.typescript && fs.readdirSync(plan.programDir).some(f => /\.[cm]?ts$/.test(f))
+                    ? "; its TypeScript runs only with the runtime option `typescript: true` (the default), not false" : "") +
+                ".", detail);
         case "compile":
             return new ProgramRunError(plan.rootDir, `the program does not compile:\n${failure.message.trim()}`, detail);
         case "program":
