@@ -266,6 +266,16 @@ export function installCommand(plan: NodeRunPlan, add: string[] = []): { command
     return { command, dir };
 }
 
+/** Does `require.resolve("@pulumi/pulumi/cmd/run")` from the program directory succeed, as in locateModule? */
+function sdkInReach(programDir: string): boolean {
+    try {
+        require.resolve("@pulumi/pulumi/cmd/run", { paths: [programDir] });
+        return true;
+    } catch {
+        return false;
+    }
+}
+
 /** Is the package in a node_modules folder at or above `dir`, where Node.js's resolution looks for it? */
 function installed(dir: string, pkg: string): boolean {
     return searchUp(dir, [path.join("node_modules", pkg, "package.json")]) !== undefined;
@@ -318,7 +328,7 @@ function fromHostFailure(plan: NodeRunPlan, failure: HostFailure, stderr: string
         case "compile":
             return new ProgramRunError(plan.rootDir, `the program does not compile:\n${failure.message.trim()}`, detail);
         case "program":
-            return new ProgramRunError(plan.rootDir, `the program failed: ${failure.message}`, detail);
+            return new ProgramRunError(plan.rootDir, `the program failed: ${failure.message} (--verbose shows where)`, detail);
     }
 }
 
@@ -372,7 +382,7 @@ export async function runProgramUnderMocks(programDir: string, opts: RunOptions 
 
     // pulumi-language-nodejs locateModule: without the SDK in reach of the program directory nothing runs.
     // Named with it: every other package in package.json that is not installed either.
-    if (!installed(plan.programDir, "@pulumi/pulumi")) {
+    if (!sdkInReach(plan.programDir)) {
         const missing = [...new Set(["@pulumi/pulumi", ...declaredPackages(plan.programDir)])]
             .filter(p => !installed(plan.programDir, p)).sort();
         throw missingDependencies(plan, missing, undefined);
@@ -404,13 +414,16 @@ export async function runProgramUnderMocks(programDir: string, opts: RunOptions 
     }
     try {
         const args = [...plan.nodeArgs, hostScript(tempDir), JSON.stringify(spec)];
+        let timedOut = false;
         const { code, stderr } = await new Promise<{ code: number | null; stderr: string }>((resolve, reject) => {
+            // Node.js starts in the program directory, where the engine starts the language host
+            // (pkg/host/host.go LanguageRuntime, with the Pwd of pkg/engine/deployment.go) and run.ts chdirs.
             const child = spawn(process.execPath, args, { cwd: plan.programDir, stdio: ["ignore", "ignore", "pipe"], env });
             let err = "";
             child.stderr!.setEncoding("utf8").on("data", chunk => (err += chunk));
             const timer = setTimeout(() => {
+                timedOut = true;
                 child.kill("SIGKILL");
-                err += `\n(killed after ${RUN_TIMEOUT_MS} ms)`;
             }, RUN_TIMEOUT_MS);
             child.once("error", reject);
             child.once("close", exitCode => {
@@ -424,6 +437,9 @@ export async function runProgramUnderMocks(programDir: string, opts: RunOptions 
         }
         if (result && !result.ok) {
             throw fromHostFailure(plan, result.failure, stderr);
+        }
+        if (timedOut) {
+            throw new ProgramRunError(rootDir, `the program did not finish within ${RUN_TIMEOUT_MS / 1000} s and was stopped.`, stderr.trim());
         }
         // Node.js itself refused to start (a bad `nodeargs`) or the process was killed.
         const firstLine = stderr.trim().split("\n").find(l => l.trim() !== "") ?? "no output";
