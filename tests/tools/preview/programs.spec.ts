@@ -4,6 +4,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { loadProgram } from "../../../tools/preview/inputs";
 import { REPO_ROOT, runCliCaptured, TIMEOUT_MS } from "./helpers";
 
 const PROGRAMS = path.join(REPO_ROOT, "tests", "fixtures", "programs");
@@ -49,6 +50,18 @@ describe("tools/preview programs as users have them", function () {
         assert.deepStrictEqual(names(stacks[0].compliant), ["js-app-required"]);
         assert.deepStrictEqual(stacks[0].violating[0].diagnostics.map(d => `${d.policyName}:${d.enforcementLevel}`),
             ["azure-app-service-require-client-certificates:mandatory"]);
+    });
+
+    it("each resource of a program carries what the mocks returned for it (outputs) next to its inputs", async () => {
+        const subject = await loadProgram({ source: "javascript", dir: path.join(PROGRAMS, "javascript") }, "dev");
+        const app = subject.resources.find(r => r.name === "js-app-optional")!;
+        const plan = subject.resources.find(r => r.name === "plan")!;
+        assert.strictEqual(app.inputs.clientCertMode, "Optional");
+        // The mocks return the inputs as the state and `<name>_id` as the id; a reference to the plan is its id.
+        assert.strictEqual(app.outputs?.clientCertMode, "Optional");
+        assert.strictEqual(app.inputs.serverFarmId, "plan_id");
+        assert.strictEqual(app.outputs?.serverFarmId, "plan_id");
+        assert.deepStrictEqual(plan.outputs, plan.inputs);
     });
 
     it("a TypeScript program without tsconfig.json runs with Pulumi's default compiler options", async () => {
