@@ -383,8 +383,8 @@ export async function runProgramUnderMocks(programDir: string, opts: RunOptions 
     // pulumi-language-nodejs locateModule: without the SDK in reach of the program directory nothing runs.
     // Named with it: every other package in package.json that is not installed either.
     if (!sdkInReach(plan.programDir)) {
-        const missing = [...new Set(["@pulumi/pulumi", ...declaredPackages(plan.programDir)])]
-            .filter(p => !installed(plan.programDir, p)).sort();
+        const others = [...declaredPackages(plan.programDir)].filter(p => p !== "@pulumi/pulumi" && !installed(plan.programDir, p));
+        const missing = ["@pulumi/pulumi", ...others].sort();
         throw missingDependencies(plan, missing, undefined);
     }
     // With no `main`, run.ts takes the entry point from the nearest package.json, even one above the project

@@ -8,7 +8,7 @@ import * as os from "os";
 import * as path from "path";
 import { classifyFailure, packageOfSpecifier, resolveProgram } from "../../../tools/preview/program-host";
 import {
-    installCommand, planNodeRun, ProgramRunError, readPulumiProject, runProgramUnderMocks, splitShellWords, UnsupportedRuntimeError,
+    installCommand, MissingDependencyError, planNodeRun, ProgramRunError, readPulumiProject, runProgramUnderMocks, splitShellWords, UnsupportedRuntimeError,
 } from "../../../tools/preview/run-under-mocks";
 
 function project(files: Record<string, string>): string {
@@ -117,12 +117,30 @@ describe("tools/preview run-under-mocks: from Pulumi.yaml to a Node.js run", () 
             "package.json": JSON.stringify({ main: "bin/index.js" }),
             "bin/index.js": "",
             "node_modules/@pulumi/pulumi/package.json": "{}",
+            "node_modules/@pulumi/pulumi/cmd/run/index.js": "",
             "app/Pulumi.yaml": "name: a\nruntime: nodejs\n",
             "app/index.ts": "",
         });
         await assert.rejects(runProgramUnderMocks(path.join(dir, "app")), (error: Error) => {
             assert.ok(error instanceof ProgramRunError);
             assert.match(error.message, /no package\.json of its own, so Pulumi would run \S+bin\/index\.js, the entry point of \S+package\.json, outside the program/);
+            return true;
+        });
+    });
+
+    it("names the SDK when it is not in reach of the program, with the other packages package.json lists", async () => {
+        const dir = make({
+            "Pulumi.yaml": "name: a\nruntime: nodejs\n",
+            "package.json": JSON.stringify({ dependencies: { "@pulumi/pulumi": "*", "left-pad": "*" }, devDependencies: { "is-installed": "*" } }),
+            "node_modules/is-installed/package.json": "{}",
+            // A package folder without the SDK's runner is not an SDK the language host can run.
+            "node_modules/@pulumi/pulumi/package.json": "{}",
+            "index.js": "",
+        });
+        await assert.rejects(runProgramUnderMocks(dir), (error: Error) => {
+            assert.ok(error instanceof MissingDependencyError);
+            assert.deepStrictEqual(error.packages, ["@pulumi/pulumi", "left-pad"]);
+            assert.strictEqual(error.message, `cannot run: packages '@pulumi/pulumi', 'left-pad' are not installed. Run \`npm install\` in ${dir}, then try again.`);
             return true;
         });
     });
