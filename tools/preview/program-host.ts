@@ -141,7 +141,8 @@ function readJson(file: string): Record<string, any> {
  */
 export function resolveProgram(programDir: string, entryPoint: string): { program: string; packageRoot: string; packageObject: Record<string, any>; fromManifest?: string } {
     const program = path.join(programDir, entryPoint);
-    const manifest = searchupPackageManifest(program);
+    // run.ts npmPackageRootFromProgramPath: from the program's folder (the program itself when it is one).
+    const manifest = searchupPackageManifest(entryPoint === "." ? programDir : path.dirname(program));
     const packageRoot = manifest ? path.dirname(manifest) : programDir;
     // run.ts reads package.yaml too; its fields are rarely used for this, and YAML would need a parser here.
     const packageObject = manifest?.endsWith(".json") ? readJson(manifest) : {};
@@ -342,7 +343,7 @@ export function classifyFailure(error: unknown, program: string): HostFailure {
         if (missing.size > 0) {
             return { kind: "missing-package", packages: [...missing], requiredBy, detail };
         }
-        return { kind: "compile", message: error.message.replace(/^⨯ /, ""), detail };
+        return { kind: "compile", message: error.message.replace(/^⨯ Unable to compile TypeScript:\s*/, ""), detail };
     }
     if (error.name === "SyntaxError") {
         // run.ts hides the stack frames of a SyntaxError: the first lines of its stack say where it is.

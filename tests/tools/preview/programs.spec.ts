@@ -73,6 +73,40 @@ describe("tools/preview programs as users have them", function () {
         assert.deepStrictEqual(names(stacks[0].compliant), ["ts-app-required"]);
     });
 
+    it("TypeScript is type-checked as under Pulumi; PULUMI_NODEJS_TRANSPILE_ONLY=true skips the check there and here", async () => {
+        const dir = fs.mkdtempSync(path.join(os.tmpdir(), "preview-typecheck-"));
+        const previous = process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+        try {
+            fs.writeFileSync(path.join(dir, "Pulumi.yaml"), "name: typecheck-apps\nruntime: nodejs\n");
+            fs.writeFileSync(path.join(dir, "package.json"), JSON.stringify({ name: "typecheck-apps", main: "index.ts" }));
+            fs.symlinkSync(path.join(REPO_ROOT, "node_modules"), path.join(dir, "node_modules"), "dir");
+            fs.writeFileSync(path.join(dir, "index.ts"), [
+                `import * as pulumi from "@pulumi/pulumi";`,
+                `class WebApp extends pulumi.CustomResource {`,
+                `    constructor(name: string, props: pulumi.Inputs) { super("azure-native:web:WebApp", name, props); }`,
+                `}`,
+                `const retries: number = "three";`,
+                `new WebApp("typed-app", { clientCertEnabled: false, httpsOnly: true, retries });`,
+            ].join("\n"));
+            delete process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+            const checked = await runCliCaptured([dir]);
+            assert.strictEqual(checked.code, 2);
+            assert.match(checked.stderr, /: the program does not compile:\nindex\.ts\(5,7\): error TS2322: Type 'string' is not assignable to type 'number'\./);
+            assert.doesNotMatch(checked.stderr, /\n\s+at /);
+            process.env.PULUMI_NODEJS_TRANSPILE_ONLY = "true";
+            const transpiled = await runCliCaptured(["--format", "json", dir]);
+            assert.strictEqual(transpiled.code, 1, transpiled.stderr);
+            assert.deepStrictEqual(names(JSON.parse(transpiled.stdout).stacks[0].violating), ["typed-app"]);
+        } finally {
+            if (previous === undefined) {
+                delete process.env.PULUMI_NODEJS_TRANSPILE_ONLY;
+            } else {
+                process.env.PULUMI_NODEJS_TRANSPILE_ONLY = previous;
+            }
+            fs.rmSync(dir, { recursive: true, force: true });
+        }
+    });
+
     it("`main` in a subfolder runs infra/ as the program, with the nodeargs runtime option honoured", async () => {
         const { stacks, code, stderr } = await judge("main-subfolder");
         assert.strictEqual(code, 1, stderr);

@@ -160,7 +160,7 @@ describe("tools/preview run-under-mocks: from Pulumi.yaml to a Node.js run", () 
         assert.deepStrictEqual((classifyFailure(esm, "/p") as { packages: string[] }).packages, ["@pulumi/random"]);
         const tsError = Object.assign(new Error("⨯ Unable to compile TypeScript:\nindex.ts(1,1): error TS2322: nope"), { name: "TSError", diagnostics: [] });
         assert.deepStrictEqual([classifyFailure(tsError, "/p").kind, (classifyFailure(tsError, "/p") as { message: string }).message],
-            ["compile", "Unable to compile TypeScript:\nindex.ts(1,1): error TS2322: nope"]);
+            ["compile", "index.ts(1,1): error TS2322: nope"]);
         assert.strictEqual(classifyFailure(new TypeError("x is undefined"), "/p").kind, "program");
     });
 });
