@@ -441,9 +441,9 @@ export async function runProgramUnderMocks(programDir: string, opts: RunOptions 
         if (timedOut) {
             throw new ProgramRunError(rootDir, `the program did not finish within ${RUN_TIMEOUT_MS / 1000} s and was stopped.`, stderr.trim());
         }
-        // Node.js itself refused to start (a bad `nodeargs`) or the process was killed.
-        const firstLine = stderr.trim().split("\n").find(l => l.trim() !== "") ?? "no output";
-        throw new ProgramRunError(rootDir, `Node.js exited with code ${code} before the program ran: ${firstLine}`, stderr.trim());
+        // Node.js refused to start (a bad `nodeargs`), or the program ended the process itself.
+        const firstLine = stderr.trim().split("\n").find(l => l.trim() !== "") ?? "no error output";
+        throw new ProgramRunError(rootDir, `Node.js exited with code ${code} before the program finished: ${firstLine}`, stderr.trim());
     } finally {
         fs.rmSync(tempDir, { recursive: true, force: true });
     }

@@ -145,6 +145,17 @@ describe("tools/preview run-under-mocks: from Pulumi.yaml to a Node.js run", () 
         });
     });
 
+    it("nodeargs go to Node.js itself: a flag it does not know is its own one-line error", async () => {
+        const dir = make({
+            "Pulumi.yaml": "name: a\nruntime:\n  name: nodejs\n  options:\n    nodeargs: --no-such-node-flag\n",
+            "package.json": "{}",
+            "node_modules/@pulumi/pulumi/package.json": "{}",
+            "node_modules/@pulumi/pulumi/cmd/run/index.js": "",
+            "index.js": "",
+        });
+        await assert.rejects(runProgramUnderMocks(dir), /^ProgramRunError: Node\.js exited with code \d+ before the program finished: .*bad option: --no-such-node-flag$/);
+    });
+
     it("sorts failures: missing packages, a missing entry point, compile errors, program errors", () => {
         assert.strictEqual(packageOfSpecifier("@pulumi/azure-native/web"), "@pulumi/azure-native");
         assert.strictEqual(packageOfSpecifier("lodash/fp"), "lodash");
