@@ -296,6 +296,21 @@ function resolvable(specifier: string, fromFile: string): boolean {
     }
 }
 
+/** Is the package in a node_modules folder at or above the file's folder, where Node.js looks for it? */
+function packageInstalled(pkg: string, fromFile: string | undefined): boolean {
+    if (!fromFile) {
+        return false;
+    }
+    for (let dir = path.dirname(fromFile); ; dir = path.dirname(dir)) {
+        if (fs.existsSync(path.join(dir, "node_modules", pkg, "package.json"))) {
+            return true;
+        }
+        if (path.dirname(dir) === dir) {
+            return false;
+        }
+    }
+}
+
 /** Sorts a failure into what the user should do about it. */
 export function classifyFailure(error: unknown, program: string): HostFailure {
     const detail = errorDetail(error);
@@ -308,7 +323,8 @@ export function classifyFailure(error: unknown, program: string): HostFailure {
         const specifier = /Cannot find module '([^']+)'/.exec(error.message)?.[1] ?? "";
         const requiredBy = ((error as { requireStack?: string[] }).requireStack ?? [])[0];
         const pkg = packageOfSpecifier(specifier);
-        if (pkg) {
+        // A path the installed package does not have is the program's mistake, not a missing install.
+        if (pkg && !packageInstalled(pkg, requiredBy)) {
             return { kind: "missing-package", packages: [pkg], requiredBy, detail };
         }
         if (specifier === "" || path.resolve(specifier) === path.resolve(program)) {
@@ -320,7 +336,7 @@ export function classifyFailure(error: unknown, program: string): HostFailure {
         // ES modules: "Cannot find package 'x' imported from /path/file.js" (or "Cannot find module '/path' ...").
         const match = /Cannot find (package|module) '([^']+)' imported from (.+)$/m.exec(error.message);
         const pkg = match && match[1] === "package" ? packageOfSpecifier(match[2]) : undefined;
-        if (pkg) {
+        if (pkg && !packageInstalled(pkg, match![3].trim())) {
             return { kind: "missing-package", packages: [pkg], requiredBy: match![3].trim(), detail };
         }
         return { kind: "program", message: error.message.split("\n")[0], detail };
@@ -335,7 +351,7 @@ export function classifyFailure(error: unknown, program: string): HostFailure {
             const text = typeof d.messageText === "string" ? d.messageText : "";
             const specifier = d.code === 2307 ? /Cannot find module '([^']+)'/.exec(text)?.[1] : undefined;
             const pkg = specifier ? packageOfSpecifier(specifier) : undefined;
-            if (pkg && d.file && !resolvable(specifier!, d.file.fileName)) {
+            if (pkg && d.file && !resolvable(specifier!, d.file.fileName) && !packageInstalled(pkg, d.file.fileName)) {
                 missing.add(pkg);
                 requiredBy ??= d.file.fileName;
             }

@@ -167,6 +167,10 @@ describe("tools/preview run-under-mocks: from Pulumi.yaml to a Node.js run", () 
         assert.deepStrictEqual(classifyFailure(missing, "/p"),
             { kind: "missing-package", packages: ["@pulumi/random"], requiredBy: "/p/index.js", detail: missing.stack });
         assert.strictEqual(classifyFailure(notFound("/p/", ["/host.js"]), "/p").kind, "missing-entry-point");
+        // An installed package without the path the program asks for: the program's mistake, not an install.
+        const subpath = notFound("@pulumi/pulumi/no-such-module", [path.join(__dirname, "program.js")]);
+        assert.deepStrictEqual(classifyFailure(subpath, "/p"),
+            { kind: "program", message: "Cannot find module '@pulumi/pulumi/no-such-module'", detail: subpath.stack });
         const esm = Object.assign(new Error("Cannot find package '@pulumi/random' imported from /p/index.mjs"), { code: "ERR_MODULE_NOT_FOUND" });
         assert.deepStrictEqual((classifyFailure(esm, "/p") as { packages: string[] }).packages, ["@pulumi/random"]);
         const tsError = Object.assign(new Error("⨯ Unable to compile TypeScript:\nindex.ts(1,1): error TS2322: nope"), { name: "TSError", diagnostics: [] });
