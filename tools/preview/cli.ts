@@ -23,7 +23,10 @@ Judges Pulumi programs and deployed stacks with the policy pack, offline: no Pul
 
 Each path is one of:
   - a Pulumi program directory (with Pulumi.yaml): run under the SDK's mocks, every resource it
-    registers is judged as \`pulumi preview\` would judge it;
+    registers is judged as \`pulumi preview\` would judge it. Node.js programs only (runtime nodejs):
+    JavaScript or TypeScript, run as Pulumi runs them (\`main\`, the runtime options typescript,
+    tsconfig and nodeargs, the program's own node_modules; TypeScript is type-checked unless
+    PULUMI_NODEJS_TRANSPILE_ONLY=true). Programs in other runtimes are refused with the ways to judge them;
   - a \`pulumi stack export\` JSON file (deployment versions 1 to 4), read as
     \`pulumi policy analyze --file\` reads it: each resource's inputs go to Remediate and Analyze, its
     outputs to AnalyzeStack, resources pending deletion are skipped, \`--show-secrets\` secrets are
@@ -47,6 +50,7 @@ Options:
   --build                      Run \`npm run build\` in the pack first when its bin/ is older than its sources
                                (without it, an out-of-date build is refused with exit code 2).
   --no-build-check             Judge with the pack's build even when it is out of date (with a warning).
+  -v, --verbose                When a program fails, add its stack trace and error output to the message.
   -h, --help                   Show this help.
 
 Exit code: 2 if any input could not be judged (bad path, not JSON, not a stack export, unknown export
@@ -131,6 +135,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
                 "stack": { type: "string" },
                 "build": { type: "boolean", default: false },
                 "no-build-check": { type: "boolean", default: false },
+                "verbose": { type: "boolean", short: "v", default: false },
                 "help": { type: "boolean", short: "h", default: false },
             },
         });
@@ -173,7 +178,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const runLimited = limited<Subject>(PROGRAM_CONCURRENCY);
     // Programs start running at once (each in its own process) while the pack starts.
     const loading = specs.map(spec => spec.kind === "program"
-        ? runLimited(() => loadProgram(spec, values.stack)).catch((error: unknown) => error)
+        ? runLimited(() => loadProgram(spec, values.stack, { verbose: values.verbose, packDir })).catch((error: unknown) => error)
         : undefined);
     loading.forEach(p => p?.catch(() => undefined));
 

@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isSecretEnvelope, secret } from "../analyzer/wire";
 import { EXEMPTIONS_FILE } from "./pack";
-import { CapturedResource, runProgramUnderMocks } from "./run-under-mocks";
+import { CapturedResource, ProgramRunError, runProgramUnderMocks } from "./run-under-mocks";
 
 /** A policy pack config file an example may carry next to its Pulumi.yaml. */
 export const PROGRAM_POLICY_CONFIG_FILE = "policy-pack-config.json";
@@ -163,12 +163,21 @@ function fileNextTo(dir: string, name: string): string | undefined {
     return fs.existsSync(file) ? file : undefined;
 }
 
-export async function loadProgram(spec: { source: string; dir: string }, stack: string | undefined): Promise<Subject> {
+export interface ProgramOptions {
+    /** Add stack traces and the program's own error output to a failure's one-paragraph message. */
+    readonly verbose?: boolean;
+    /** The policy pack that judges the program, named in the advice for programs that cannot run here. */
+    readonly packDir?: string;
+}
+
+export async function loadProgram(spec: { source: string; dir: string }, stack: string | undefined, opts: ProgramOptions = {}): Promise<Subject> {
     let captured;
     try {
-        captured = await runProgramUnderMocks(spec.dir, { stack });
+        captured = await runProgramUnderMocks(spec.dir, { stack, packDir: opts.packDir });
     } catch (error) {
-        throw new InputError(spec.source, (error as Error).message);
+        const detail = error instanceof ProgramRunError ? error.detail : (error as Error).stack;
+        const more = opts.verbose && detail ? `\n${detail}` : "";
+        throw new InputError(spec.source, `${(error as Error).message}${more}`);
     }
     return {
         kind: "program",
@@ -188,9 +197,9 @@ function fromCapture(r: CapturedResource): SubjectResource {
         name: r.name,
         parent: r.parent,
         inputs: r.inputs,
-        // The mocks answer every registration with the inputs as the resource's state
-        // (run-under-mocks.ts, newResource), so that is what the engine would hand AnalyzeStack.
-        outputs: (r as CapturedResource & { outputs?: Record<string, unknown> }).outputs ?? r.inputs,
+        // What the mocks answered the registration with (program-host.ts): the state the engine would
+        // hand AnalyzeStack.
+        outputs: r.outputs,
         dependencies: r.dependencies,
         propertyDependencies: r.propertyDependencies,
     };

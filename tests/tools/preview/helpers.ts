@@ -7,7 +7,8 @@ export const REPO_ROOT = path.resolve(__dirname, "..", "..", "..");
 export const EXAMPLES = path.join(REPO_ROOT, "examples");
 /** The pack under test: this repository (built by `npm test`), or PREVIEW_TEST_PACK to try another build. */
 export const PACK_DIR = process.env.PREVIEW_TEST_PACK ? path.resolve(process.env.PREVIEW_TEST_PACK) : REPO_ROOT;
-export const TIMEOUT_MS = 120_000;
+// Programs are type-checked as under Pulumi (about 12 s each for one importing @pulumi/azure-native, more on a busy machine).
+export const TIMEOUT_MS = 300_000;
 
 const programs = new Map<string, Promise<Subject>>();
 
