@@ -38,7 +38,10 @@ export interface ObservedResource {
 
 export interface AppServiceRule<Options> {
     readonly name: string;
+    /** The name Pulumi Cloud shows. */
+    readonly displayName: string;
     readonly description: string;
+    readonly tags?: readonly string[];
     readonly enforcementLevel: EnforcementLevel;
     readonly severity: Severity;
     readonly framework?: PolicyComplianceFramework;
@@ -217,7 +220,9 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
     };
     return {
         name: rule.name,
+        displayName: rule.displayName,
         description: rule.description,
+        tags: rule.tags ? [...rule.tags] : undefined,
         enforcementLevel: rule.enforcementLevel,
         severity: rule.severity,
         framework: rule.framework,

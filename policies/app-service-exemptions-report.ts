@@ -19,6 +19,7 @@ import {
 import { AnalyzedResource, analysedInputs } from "../lib/analyzed-resources";
 import { appServiceProfileFor } from "../lib/app-service-resources";
 import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
+import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { minimumTlsRule } from "./app-service-minimum-tls-version";
 import { clientCertificateRule } from "./app-service-require-client-certificates";
@@ -304,6 +305,11 @@ export function reportLines(lines: readonly ReportLine[], reportViolation: Repor
 
 export const exemptionsReport: StackValidationPolicy = {
     name: EXEMPTIONS_REPORT_POLICY,
+    displayName: "App Service exemptions report",
+    tags: policyTags("exemptions", "report"),
+    // The exemptions it reports are exceptions to these controls, so Pulumi Cloud files them under them.
+    framework: cisAzureFoundations("9.2, 9.3, 9.4", "Exceptions to the App Service controls 9.2 (HTTPS only), 9.3 (TLS version) " +
+        "and 9.4 (incoming client certificates) are reviewed, expire, and are reported"),
     description: "Reports the App Service exemptions in force in this stack, those about to expire, stale and unused " +
         "ones, and, as mandatory, every exemption the pack refuses to honour.",
     enforcementLevel: "advisory",

@@ -18,6 +18,7 @@ import {
     undeterminedBy,
 } from "../lib/app-service-policy";
 import { describeValue, EncryptedSecret, isUndetermined, observe } from "../lib/observed-values";
+import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { MINIMUM_TLS_POLICY } from "../lib/policy-names";
 
@@ -152,16 +153,13 @@ export function remediateMinimumTlsVersion(
 
 export const minimumTlsRule: AppServiceRule<MinimumTlsOptions> = {
     name: MINIMUM_TLS_POLICY,
+    displayName: "App Service apps accept no TLS version below the minimum",
+    tags: policyTags("tls", "transport-security"),
     description: "Azure App Service apps and their deployment slots, in the azure-native and classic azure providers, " +
         "must not accept a TLS version below the configured minimum (1.2 by default).",
     enforcementLevel: "advisory",
     severity: "medium",
-    framework: {
-        name: "cis",
-        version: "2.0.0",
-        reference: "9.3",
-        specification: "Ensure Web App is using the latest version of TLS encryption",
-    },
+    framework: cisAzureFoundations("9.3", "Ensure Web App is using the latest version of TLS encryption"),
     remediationSteps: "Set siteConfig.minTlsVersion (azure-native, and the classic AppService, Slot, FunctionApp and " +
         "FunctionAppSlot) or siteConfig.minimumTlsVersion (the classic Linux and Windows web and function apps and " +
         "their slots) to \"1.2\" or \"1.3\", at least the policy's minimumTlsVersion.",

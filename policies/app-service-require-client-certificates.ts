@@ -17,6 +17,7 @@ import {
     undeterminedBy,
 } from "../lib/app-service-policy";
 import { describeValue, isUndetermined } from "../lib/observed-values";
+import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { CLIENT_CERTIFICATES_POLICY } from "../lib/policy-names";
 
@@ -301,17 +302,14 @@ export function remediateClientCertificates(
 
 export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
     name: CLIENT_CERTIFICATES_POLICY,
+    displayName: "App Service apps require client certificates (mutual TLS)",
+    tags: policyTags("mutual-tls", "client-certificates"),
     description: "Azure App Service apps and their deployment slots, in the azure-native and classic azure providers, " +
         "must require incoming client certificates (mutual TLS): client certificates enabled, mode Required, and no " +
         "exclusion path beyond the allow-list.",
     enforcementLevel: "mandatory",
     severity: "high",
-    framework: {
-        name: "cis",
-        version: "2.0.0",
-        reference: "9.4",
-        specification: "Ensure the web app has 'Client Certificates (Incoming client certificates)' set to 'On'",
-    },
+    framework: cisAzureFoundations("9.4", "Ensure the web app has 'Client Certificates (Incoming client certificates)' set to 'On'"),
     remediationSteps: 'Set clientCertEnabled: true and clientCertMode: "Required" on an azure-native WebApp or WebAppSlot ' +
         "or a classic AppService; clientCertificateEnabled: true and clientCertificateMode: \"Required\" on a classic " +
         'LinuxWebApp, WindowsWebApp, LinuxFunctionApp, WindowsFunctionApp or one of their slots; clientCertMode: "Required" ' +

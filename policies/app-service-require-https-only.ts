@@ -12,6 +12,7 @@ import {
     undeterminedBy,
 } from "../lib/app-service-policy";
 import { describeValue, isUndetermined } from "../lib/observed-values";
+import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { HTTPS_ONLY_POLICY } from "../lib/policy-names";
 
@@ -52,16 +53,13 @@ export function remediateHttpsOnly(profile: AppServiceResourceProfile, props: Re
 
 export const httpsOnlyRule: AppServiceRule<HttpsOnlyOptions> = {
     name: HTTPS_ONLY_POLICY,
+    displayName: "App Service apps accept HTTPS only",
+    tags: policyTags("https", "transport-security"),
     description: "Azure App Service apps and their deployment slots, in the azure-native and classic azure providers, " +
         "must set httpsOnly: true: client certificates exist only on HTTPS, so plain HTTP would bypass them.",
     enforcementLevel: "mandatory",
     severity: "high",
-    framework: {
-        name: "cis",
-        version: "2.0.0",
-        reference: "9.2",
-        specification: "Ensure Web App Redirects All HTTP traffic to HTTPS in Azure App Service",
-    },
+    framework: cisAzureFoundations("9.2", "Ensure Web App Redirects All HTTP traffic to HTTPS in Azure App Service"),
     remediationSteps: "Set httpsOnly: true on the app or slot (the same property name in azure-native and the classic azure provider).",
     url: "https://learn.microsoft.com/en-us/azure/app-service/configure-ssl-bindings#enforce-https",
     options: httpsOnlyOptions,

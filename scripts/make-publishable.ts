@@ -1,19 +1,30 @@
 // Writes the pack as it should be published into a folder of its own (default: dist/), so that
-// `pulumi policy publish` (which runs `npm pack` there) ships only what runs, and the `npm install` that
-// Pulumi runs wherever the pack is enforced installs only runtime dependencies:
-//   bin/ (compiled pack, without the test harness in bin/tools), PulumiPolicy.yaml, exemptions.yaml,
-//   README.md, a package.json with the runtime dependencies only and no scripts (no `prepare`, so no tsc
-//   at install), and an npm-shrinkwrap.json pinning exactly the versions the tests ran against.
+// `pulumi policy publish` (which runs `npm pack` there: pkg/backend/httpstate/policypack.go Publish) ships only
+// what runs, and the install the Pulumi CLI runs on the machine of each update (once per pack version, under
+// ~/.pulumi/policies: policypack.go installRequiredPolicy) fetches only runtime dependencies:
+//   bin/ (compiled pack, without the test harness in bin/tools), PulumiPolicy.yaml (with the nodejs runtime
+//   option `production: true`), exemptions.yaml, README.md, a package.json with the runtime dependencies only and
+//   no scripts (no `prepare`, so no tsc at install), and an npm-shrinkwrap.json pinning exactly the versions the
+//   tests ran against.
 // The runtime dependencies are found, not listed: every package the shipped JavaScript requires, plus
 // @pulumi/pulumi (home of run-policy-pack) and @pulumi/policy. Requiring a devDependency is an error.
+// The folder is then given its own node_modules from the shrinkwrap (`npm ci --omit=dev`), so that
+// `pulumi preview --policy-pack dist` runs what is published and never borrows the repository's node_modules;
+// `npm pack` leaves node_modules out of the tarball.
+// A version is made publishable with one exemptions.yaml only: published-versions.json records its digest, and
+// a changed exemptions.yaml under a recorded version is refused (see checkVersionRecord).
 //
-//   npm run build && ts-node --transpile-only scripts/make-publishable.ts [outDir] [--no-shrinkwrap]
+//   npm run build && ts-node --transpile-only scripts/make-publishable.ts [outDir] [--no-shrinkwrap] [--no-install]
 import { execFileSync } from "child_process";
+import { createHash } from "crypto";
 import * as fs from "fs";
 import * as path from "path";
+import { parseArgs } from "util";
+import * as yaml from "js-yaml";
 
 export const ALWAYS_RUNTIME = ["@pulumi/policy", "@pulumi/pulumi"];
-const SHIPPED_FILES = ["PulumiPolicy.yaml", "exemptions.yaml", "README.md"];
+const SHIPPED_FILES = ["exemptions.yaml", "README.md"];
+export const VERSION_RECORD_FILE = "published-versions.json";
 /** Folders of bin/ that only tests and tools use. */
 const UNSHIPPED_BIN = ["tools", "bench", "scripts", "tests", "examples"];
 
@@ -30,6 +41,58 @@ interface PackageJson {
 export interface PublishableOptions {
     /** Write an npm-shrinkwrap.json pruned from the repository's package-lock.json (default true). */
     shrinkwrap?: boolean;
+    /** Install the runtime dependencies into the folder from the shrinkwrap (default false; the command does). */
+    install?: boolean;
+    /** Passed to npm as --prefer-offline when installing (tests reuse the npm cache). */
+    preferOffline?: boolean;
+}
+
+/**
+ * PulumiPolicy.yaml as published: the repository's file with `runtime: {name: nodejs, options: {production: true}}`.
+ * CLI 3.252.0 and later pass `--production` to the install of a downloaded pack (sdk/nodejs/cmd/pulumi-language-
+ * nodejs/main.go parseOptions, added in pulumi/pulumi#23849); older CLIs ignore the option, because their
+ * parseOptions reads only typescript, tsconfig, nodeargs and packagemanager, and PolicyPackProject.Validate
+ * (sdk/go/common/workspace/project.go) checks only that a runtime is named. The repository's own file stays
+ * without it: `pulumi install` there must install TypeScript to build bin/.
+ */
+export function publishedPolicyProject(text: string): string {
+    const project = (yaml.load(text) ?? {}) as { runtime?: string | { name?: string; options?: Record<string, unknown> }; [key: string]: unknown };
+    const runtime = typeof project.runtime === "string" ? { name: project.runtime } : { ...(project.runtime ?? {}) };
+    if (runtime.name !== "nodejs") {
+        throw new Error(`PulumiPolicy.yaml names runtime ${JSON.stringify(runtime.name)}; this pack is published for nodejs`);
+    }
+    return yaml.dump({ ...project, runtime: { name: "nodejs", options: { ...(runtime.options ?? {}), production: true } } }, { lineWidth: -1 });
+}
+
+export function sha256(text: string | Buffer): string {
+    return createHash("sha256").update(text).digest("hex");
+}
+
+export type VersionRecord = Record<string, { exemptionsSha256: string }>;
+
+/**
+ * The guard that a pack version carries one exemptions.yaml only. The Pulumi CLI installs a published pack once
+ * per version and reuses it (pkg/backend/httpstate/policypack.go Installed(), which looks for
+ * ~/.pulumi/policies/<org>/pulumi-analyzer-<pack>-v<version>: sdk/go/common/workspace/plugins.go GetPolicyPath),
+ * and Pulumi Cloud does not take the same version twice, so a changed list under an old version never reaches the
+ * machines that run updates. Returns the record to write, or throws naming the fix.
+ */
+export function checkVersionRecord(record: VersionRecord, version: string, exemptionsText: string): VersionRecord {
+    const digest = sha256(exemptionsText);
+    const recorded = record[version];
+    if (recorded && recorded.exemptionsSha256 !== digest) {
+        throw new Error(
+            `exemptions.yaml has changed since version ${version} was made publishable (${VERSION_RECORD_FILE}). ` +
+            "Pulumi installs a pack once per version and Pulumi Cloud refuses to publish a version twice, so the change " +
+            "would never reach the stacks. Bump the version (npm version patch --no-git-tag-version), run npm run " +
+            `publishable again, and commit package.json and ${VERSION_RECORD_FILE}.`);
+    }
+    return recorded ? record : { ...record, [version]: { exemptionsSha256: digest } };
+}
+
+export function readVersionRecord(repoDir: string): VersionRecord {
+    const file = path.join(repoDir, VERSION_RECORD_FILE);
+    return fs.existsSync(file) ? JSON.parse(fs.readFileSync(file, "utf8")) as VersionRecord : {};
 }
 
 function jsFiles(dir: string): string[] {
@@ -76,6 +139,8 @@ export function makePublishable(repoDir: string, outDir: string, options: Publis
             return !UNSHIPPED_BIN.includes(rel.split(path.sep)[0]) && !source.endsWith(".map");
         },
     });
+    fs.writeFileSync(path.join(outDir, "PulumiPolicy.yaml"),
+        publishedPolicyProject(fs.readFileSync(path.join(repoDir, "PulumiPolicy.yaml"), "utf8")));
     for (const file of SHIPPED_FILES) {
         if (fs.existsSync(path.join(repoDir, file))) {
             fs.copyFileSync(path.join(repoDir, file), path.join(outDir, file));
@@ -107,8 +172,10 @@ export function makePublishable(repoDir: string, outDir: string, options: Publis
         main,
         dependencies,
     };
-    if (pkg.engines) {
-        published.engines = pkg.engines;
+    for (const key of ["engines", "repository", "license"]) {
+        if (pkg[key] !== undefined) {
+            published[key] = pkg[key];
+        }
     }
     fs.writeFileSync(path.join(outDir, "package.json"), JSON.stringify(published, null, 2) + "\n");
 
@@ -123,14 +190,34 @@ export function makePublishable(repoDir: string, outDir: string, options: Publis
         });
         fs.renameSync(path.join(outDir, "package-lock.json"), path.join(outDir, "npm-shrinkwrap.json"));
     }
+    if (options.install) {
+        // Exactly the shrinkwrap's runtime packages, so that the folder starts with what it will install.
+        execFileSync("npm", [options.shrinkwrap === false ? "install" : "ci", "--omit=dev", "--no-audit", "--no-fund", "--loglevel=error",
+            ...(options.preferOffline ? ["--prefer-offline"] : [])], {
+            cwd: outDir,
+            stdio: ["ignore", "ignore", "inherit"],
+        });
+    }
     return published;
 }
 
 if (require.main === module) {
-    const args = process.argv.slice(2);
+    const { values, positionals } = parseArgs({
+        allowPositionals: true,
+        options: { "no-shrinkwrap": { type: "boolean" }, "no-install": { type: "boolean" } },
+    });
     const repoDir = path.resolve(__dirname, "..");
-    const outDir = path.resolve(repoDir, args.find(a => !a.startsWith("--")) ?? "dist");
-    const published = makePublishable(repoDir, outDir, { shrinkwrap: !args.includes("--no-shrinkwrap") });
-    console.log(`Publishable pack written to ${outDir}; runtime dependencies: ${Object.keys(published.dependencies ?? {}).join(", ")}.`);
+    const outDir = path.resolve(repoDir, positionals[0] ?? "dist");
+    const pkg = JSON.parse(fs.readFileSync(path.join(repoDir, "package.json"), "utf8")) as PackageJson;
+    const record = checkVersionRecord(readVersionRecord(repoDir), pkg.version,
+        fs.readFileSync(path.join(repoDir, "exemptions.yaml"), "utf8"));
+    const published = makePublishable(repoDir, outDir, { shrinkwrap: !values["no-shrinkwrap"], install: !values["no-install"] });
+    const recordFile = path.join(repoDir, VERSION_RECORD_FILE);
+    if (JSON.stringify(record) !== JSON.stringify(readVersionRecord(repoDir))) {
+        fs.writeFileSync(recordFile, JSON.stringify(record, null, 2) + "\n");
+        console.log(`Recorded version ${pkg.version} with this exemptions.yaml in ${VERSION_RECORD_FILE}: commit it.`);
+    }
+    console.log(`Publishable pack ${pkg.name}@${pkg.version} written to ${outDir}; runtime dependencies: ${Object.keys(published.dependencies ?? {}).join(", ")}.`);
     console.log(`Publish it with: cd ${path.relative(process.cwd(), outDir) || "."} && pulumi policy publish <org>`);
+    console.log("Every change to exemptions.yaml or the rules needs a new version: Pulumi installs a pack once per version.");
 }

@@ -50,6 +50,7 @@ export interface PolicyInfo {
     policyType: PolicyType;
     severity?: Severity;
     configSchema?: PolicyConfigSchema;
+    framework?: { name: string; version: string; reference: string; specification: string };
     tags?: string[];
     remediationSteps?: string;
     url?: string;
@@ -66,6 +67,10 @@ export interface AnalyzerInfo {
     version: string;
     supportsConfig: boolean;
     description?: string;
+    readme?: string;
+    provider?: string;
+    tags?: string[];
+    repository?: string;
     policies: PolicyInfo[];
     /** The pack's programmatic initial config (third `PolicyPack` constructor argument). */
     initialConfig: Record<string, InitialPolicyConfig>;
@@ -438,6 +443,10 @@ function decodeAnalyzerInfo(ai: pb.AnalyzerInfo): AnalyzerInfo {
         version: ai.getVersion(),
         supportsConfig: ai.getSupportsconfig(),
         description: opt(ai.getDescription()),
+        readme: opt(ai.getReadme()),
+        provider: opt(ai.getProvider()),
+        tags: opt(ai.getTagsList()),
+        repository: opt(ai.getRepository()),
         policies: ai.getPoliciesList().map(decodePolicyInfo),
         initialConfig,
     });
@@ -464,10 +473,16 @@ function decodePolicyInfo(p: pb.PolicyInfo): PolicyInfo {
         policyType: decodePolicyType(p.getPolicyType()),
         severity: decodeSeverity(p.getSeverity()),
         configSchema,
+        framework: decodeFramework(p.getFramework()),
         tags: opt(p.getTagsList()),
         remediationSteps: opt(p.getRemediationSteps()),
         url: opt(p.getUrl()),
     });
+}
+
+function decodeFramework(f: pb.PolicyComplianceFramework | undefined): PolicyInfo["framework"] {
+    return f === undefined ? undefined
+        : { name: f.getName(), version: f.getVersion(), reference: f.getReference(), specification: f.getSpecification() };
 }
 
 function decodeAnalyzeResponse(res: pb.AnalyzeResponse): AnalyzeResult {

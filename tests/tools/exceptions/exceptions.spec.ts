@@ -1,0 +1,204 @@
+// `npm run exceptions`: exemptions.yaml entries in force, as Pulumi policy exceptions over real stack exports.
+import * as assert from "assert";
+import * as fs from "fs";
+import * as os from "os";
+import * as path from "path";
+import { ExemptionSet } from "../../../lib/exemptions";
+import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY, MINIMUM_TLS_POLICY, RESOURCE_POLICY_NAMES } from "../../../lib/policy-names";
+import { REPORTED_RULES } from "../../../policies/app-service-exemptions-report";
+import { runExceptionsCli } from "../../../tools/exceptions/cli";
+import {
+    exceptionReason,
+    exceptionsFromExemptions,
+    expiresInSeconds,
+    MAX_EXPIRES_IN_SECONDS,
+    MAX_REASON_LENGTH,
+    PolicyException,
+} from "../../../tools/exceptions/exceptions";
+import { loadStackExport } from "../../../tools/preview/inputs";
+import { isoDaysFrom } from "../../helpers/dates";
+
+const REPO = path.resolve(__dirname, "..", "..", "..");
+const PROD_EXPORT = path.join(REPO, "examples", "stack-exports", "prod.json");
+const NOW = new Date("2026-11-23T10:00:00Z");
+const URN = (rest: string) => `urn:pulumi:prod::webshop::${rest}`;
+const ADMIN = URN("azure-native:web:WebApp::admin");
+const STOREFRONT = URN("azure-native:web:WebApp::storefront");
+const STOREFRONT_SLOT = URN("azure-native:web:WebApp$azure-native:web:WebAppSlot::storefront-staging");
+
+function exemptionsText(now: Date): string {
+    return `
+exemptions:
+  - urn: "${ADMIN}"
+    policies: [${CLIENT_CERTIFICATES_POLICY}]
+    reason: "Partner client cannot present certificates yet"
+    category: waiver
+    expires: "${isoDaysFrom(now, 10)}"
+    ticket: SEC-1
+    approvedBy: jane.doe@contoso.com
+  - urn: "urn:pulumi:*::webshop::*storefront*"
+    reason: "Front Door terminates mutual TLS for the storefront"
+    category: mitigated
+  - urn: "${URN("azure-native:web/v20220901:WebApp::legacy-api")}"
+    reason: "Lapsed"
+    category: waiver
+    expires: "${isoDaysFrom(now, -1)}"
+  - urn: "${URN("azure-native:web:WebApp::orders-func")}"
+    reason: "Waiver without an expiry is refused"
+    category: waiver
+  - urn: "urn:pulumi:prod::other-project::azure-native:web:WebApp::admin"
+    reason: "Another project's app"
+    category: mitigated
+  - urn: "${ADMIN}"
+    policies: [${CLIENT_CERTIFICATES_POLICY}]
+    reason: "Second entry for admin: the first one wins"
+    category: mitigated
+`;
+}
+
+function targetsOf(exception: PolicyException): Map<string, string[]> {
+    const out = new Map<string, string[]>();
+    for (const match of exception.match) {
+        for (const target of match.targets) {
+            out.set(target, [...(out.get(target) ?? []), ...match.policies].sort());
+        }
+    }
+    return out;
+}
+
+describe("tools/exceptions: exemptions.yaml as Pulumi policy exceptions", () => {
+    const resources = loadStackExport("prod.json", PROD_EXPORT).resources;
+    const exemptions = ExemptionSet.parse(exemptionsText(NOW), RESOURCE_POLICY_NAMES);
+    const { exceptions, skipped } = exceptionsFromExemptions(exemptions, resources, REPORTED_RULES, NOW, "azure-app-service-client-certificates");
+    const byEntry = new Map(exceptions.map(e => [e.entry.number, e.exception]));
+    const skippedBy = new Map(skipped.map(s => [s.entry.number, s.why]));
+
+    it("gives one exception per entry in force, and none for the others", () => {
+        assert.deepStrictEqual([...byEntry.keys()], [1, 2]);
+        assert.deepStrictEqual([...skippedBy.keys()], [3, 4, 5, 6]);
+        assert.match(skippedBy.get(3)!, /expired/);
+        assert.match(skippedBy.get(4)!, /refuses/);
+        assert.match(skippedBy.get(5)!, /covers no resource/);
+        assert.match(skippedBy.get(6)!, /earlier entry/);
+    });
+
+    it("names the pack, and keeps the entry's reason with its number, category, expiry, ticket and approver", () => {
+        const exception = byEntry.get(1)!;
+        assert.strictEqual(exception.policyPack, "azure-app-service-client-certificates");
+        assert.strictEqual(exception.reason, `Partner client cannot present certificates yet (exemptions.yaml entry #1, waiver, ` +
+            `expires ${isoDaysFrom(NOW, 10)}, ticket SEC-1, approved by jane.doe@contoso.com)`);
+    });
+
+    it("targets exact URNs, only for the policies the entry names", () => {
+        assert.deepStrictEqual(byEntry.get(1)!.match, [{ policies: [CLIENT_CERTIFICATES_POLICY], targets: [ADMIN] }]);
+    });
+
+    it("expands a glob to the apps and slots it covers, for every resource rule, and to nothing else", () => {
+        const targets = targetsOf(byEntry.get(2)!);
+        const everyRule = [CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY, MINIMUM_TLS_POLICY].sort();
+        assert.deepStrictEqual([...targets.keys()].sort(), [STOREFRONT, STOREFRONT_SLOT].sort());
+        assert.deepStrictEqual(targets.get(STOREFRONT), everyRule);
+        assert.deepStrictEqual(targets.get(STOREFRONT_SLOT), everyRule);
+    });
+
+    it("agrees with the pack's own decision for every target and policy", () => {
+        for (const { entry, exception } of exceptions) {
+            for (const [urn, policies] of targetsOf(exception)) {
+                for (const policy of policies) {
+                    const decision = exemptions.decide(urn, policy, NOW);
+                    assert.ok(decision.kind === "exempt" && decision.entry === entry, `${urn} ${policy}: ${decision.kind}`);
+                }
+            }
+        }
+    });
+
+    it("carries the waiver's expiry to the end of its last day, in whole hours; a mitigation never expires", () => {
+        // Ten days and fourteen hours from 10:00 to the end of the last day.
+        assert.strictEqual(byEntry.get(1)!.expiresInSeconds, (10 * 24 + 14) * 3600);
+        assert.strictEqual(byEntry.get(2)!.expiresInSeconds, undefined);
+        assert.ok(!("expiresInSeconds" in byEntry.get(2)!));
+    });
+
+    it("rounds the expiry down, gives no exception on the last hour, and caps it at 3650 days", () => {
+        assert.strictEqual(expiresInSeconds("2026-11-23", new Date("2026-11-23T22:59:59Z")), 3600);
+        assert.strictEqual(expiresInSeconds("2026-11-23", new Date("2026-11-23T23:00:01Z")), 0);
+        assert.strictEqual(expiresInSeconds("2099-12-31", NOW), MAX_EXPIRES_IN_SECONDS);
+        const lastHour = new Date(`${isoDaysFrom(NOW, 10)}T23:30:00Z`);
+        const late = exceptionsFromExemptions(exemptions, resources, REPORTED_RULES, lastHour, "p");
+        assert.match(late.skipped.find(s => s.entry.number === 1)!.why, /less than an hour/);
+    });
+
+    it("keeps the reason within Pulumi's 2048 characters, with the entry's number", () => {
+        const long = exceptionReason({ ...exemptions.entries[0], reason: "x".repeat(5000) });
+        assert.strictEqual(long.length, MAX_REASON_LENGTH);
+        assert.match(long, /entry #1/);
+    });
+
+    it("splits more than 100 targets into match entries of 100", () => {
+        const many = Array.from({ length: 250 }, (_, i) => ({
+            urn: URN(`azure-native:web:WebApp::app-${i}`), type: "azure-native:web:WebApp", inputs: {},
+        }));
+        const set = ExemptionSet.parse(`exemptions:\n  - urn: "urn:pulumi:prod::webshop::*"\n    policies: [${HTTPS_ONLY_POLICY}]\n    reason: r\n    category: mitigated\n`, RESOURCE_POLICY_NAMES);
+        const [only] = exceptionsFromExemptions(set, many, REPORTED_RULES, NOW, "p").exceptions;
+        assert.deepStrictEqual(only.exception.match.map(m => m.targets.length), [100, 100, 50]);
+    });
+});
+
+describe("tools/exceptions: npm run exceptions", () => {
+    let work: string;
+    const captured = () => {
+        let out = "";
+        let err = "";
+        return { io: { out: (t: string) => (out += t), err: (t: string) => (err += t) }, out: () => out, err: () => err };
+    };
+
+    before(() => {
+        work = fs.mkdtempSync(path.join(os.tmpdir(), "exceptions-cli-"));
+        fs.writeFileSync(path.join(work, "exemptions.yaml"), exemptionsText(NOW));
+    });
+
+    after(() => fs.rmSync(work, { recursive: true, force: true }));
+
+    it("prints the exceptions as a JSON list, and says on stderr why the other entries give none", () => {
+        const c = captured();
+        const code = runExceptionsCli(["--exemptions", path.join(work, "exemptions.yaml"), "--now", NOW.toISOString(), PROD_EXPORT], c.io);
+        assert.strictEqual(code, 0, c.err());
+        const list = JSON.parse(c.out()) as PolicyException[];
+        assert.strictEqual(list.length, 2);
+        assert.deepStrictEqual(list[0].match, [{ policies: [CLIENT_CERTIFICATES_POLICY], targets: [ADMIN] }]);
+        assert.match(c.err(), /entry #3 .* expired/);
+        assert.match(c.err(), /2 exception\(s\) from 6 entries/);
+    });
+
+    it("writes one file per exception with --out-dir", () => {
+        const c = captured();
+        const out = path.join(work, "out");
+        assert.strictEqual(runExceptionsCli(["--exemptions", path.join(work, "exemptions.yaml"), "--now", NOW.toISOString(), "--out-dir", out, PROD_EXPORT], c.io), 0);
+        assert.deepStrictEqual(fs.readdirSync(out).sort(), ["exemption-1.json", "exemption-2.json"]);
+        const written = JSON.parse(fs.readFileSync(path.join(out, "exemption-2.json"), "utf8")) as PolicyException;
+        assert.strictEqual(written.policyPack, "azure-app-service-client-certificates");
+        assert.match(c.out(), /exemption-1\.json: 1 target\(s\), 1 match entry, expires in 254 h/);
+    });
+
+    it("reads the pack's own exemptions.yaml by default", () => {
+        const c = captured();
+        assert.strictEqual(runExceptionsCli([PROD_EXPORT], c.io), 0, c.err());
+        const expected = ExemptionSet.parse(fs.readFileSync(path.join(REPO, "exemptions.yaml"), "utf8"), RESOURCE_POLICY_NAMES).entries.length;
+        assert.match(c.err(), new RegExp(`from ${expected} entr(y|ies) of ${path.join(REPO, "exemptions.yaml").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`));
+    });
+
+    it("refuses usage errors with 2 and unreadable inputs with 1", () => {
+        assert.strictEqual(runExceptionsCli([], captured().io), 2);
+        assert.strictEqual(runExceptionsCli(["--now", "yesterday", PROD_EXPORT], captured().io), 2);
+        assert.strictEqual(runExceptionsCli(["--bogus", PROD_EXPORT], captured().io), 2);
+        const c = captured();
+        assert.strictEqual(runExceptionsCli([path.join(work, "missing.json")], c.io), 1);
+        assert.match(c.err(), /no such file/);
+    });
+
+    it("--help says where Pulumi's file format is not documented", () => {
+        const c = captured();
+        assert.strictEqual(runExceptionsCli(["--help"], c.io), 0);
+        assert.match(c.out(), /documentation does not describe the file `pulumi policy exception new --file` reads/);
+    });
+});
