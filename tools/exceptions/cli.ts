@@ -88,7 +88,7 @@ export function runExceptionsCli(argv: readonly string[], io: CliIo = processIo)
             failed = true;
         } else {
             try {
-                resources.push(...loadStackExport(spec.source, spec.file).resources);
+                resources.push(...loadStackExport(spec.source, spec.file).flatMap(stack => stack.resources));
             } catch (error) {
                 io.err(`${(error as Error).message}\n`);
                 failed = true;
