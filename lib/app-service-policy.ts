@@ -16,6 +16,10 @@ import { ExemptionDecision, ExemptionEntry, ExemptionSet, packExemptions } from 
 import { observe, UnknownDuringPreview } from "./observed-values";
 import { RESOURCE_POLICY_NAMES } from "./policy-names";
 import { OptionSet } from "./policy-options";
+import { holdsUnreadable, installPolicySdkGuard, isUnreadableMarker, UNREADABLE_KEY } from "./policy-sdk-guard";
+
+// Before the first call reaches the SDK: no property value may make it answer the engine with an error.
+installPolicySdkGuard();
 
 export interface Finding {
     /** One self-contained sentence set: what was found, the fix, and why it matters. */
@@ -104,6 +108,9 @@ export function judgeResource<Options>(
         message: `The policy's configuration is unusable: ${problem}. Fix the policy pack config file.`,
     }));
     const resource = observeResource(profile, props);
+    if (isUnreadableMarker(props)) {
+        return { kind: "judged", verdict: findingOf(cannotJudgeMessage(new Error(props[UNREADABLE_KEY]))), resource, configFindings };
+    }
     const scope = appScope(profile, resource.read("kind"), {
         includeFunctionApps: rule.includeFunctionApps(options),
         excludesWorkflowApps: rule.excludesWorkflowApps,
@@ -222,7 +229,12 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
                     return undefined;
                 }
                 const { values: options } = rule.options.read(args.getConfig());
-                return rule.remediate!(judgement.resource, rawCopyOf(args.props), options);
+                const props = rawCopyOf(args.props);
+                // What the SDK could not read cannot be sent back as it came: validation denies instead.
+                if (holdsUnreadable(props)) {
+                    return undefined;
+                }
+                return rule.remediate!(judgement.resource, props, options);
             } catch (error) {
                 if (error instanceof UnknownValueError) {
                     throw error;

@@ -17,7 +17,7 @@ import {
     RuleVerdict,
     undeterminedBy,
 } from "../lib/app-service-policy";
-import { describeValue, EncryptedSecret, isUndetermined, observe } from "../lib/observed-values";
+import { describeValue, EncryptedSecret, isUndetermined, observe, UnreadableValue } from "../lib/observed-values";
 import { defineOptions } from "../lib/policy-options";
 import { MINIMUM_TLS_POLICY } from "../lib/policy-names";
 
@@ -54,7 +54,8 @@ export interface TlsSettings {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof EncryptedSecret);
+    return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof EncryptedSecret)
+        && !(value instanceof UnreadableValue);
 }
 
 export function observeTlsSettings(resource: ObservedResource): TlsSettings {
