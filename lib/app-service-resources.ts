@@ -97,10 +97,27 @@ const nativeWebApp: AppServiceResourceProfile = {
 
 const nativeWebAppSlot: AppServiceResourceProfile = { ...nativeWebApp, resourceName: "WebAppSlot", isSlot: true };
 
-// `azure-native:web:WebApp`, and every explicit API version of it (`azure-native:web/v20220901:WebApp`,
-// `azure-native:web/v20260301preview:WebApp`). Anchored on both ends so that look-alikes such as
-// `azure-native:web:WebAppSlotConfigurationNames` or `azure-native:webx:WebApp` stay out.
-const NATIVE_TOKEN = /^azure-native:web(?:\/v\d{8}[a-z]*)?:(WebApp|WebAppSlot)$/;
+// An API version as azure-native spells it in tokens and package names: `v20220901`, `v20231201preview`.
+const API_VERSION = "v\\d{8}[a-z]*";
+
+// Every token under which a program can deploy `Microsoft.Web/sites` (and `/slots`) with azure-native's
+// property names, as one regular expression (a resource of another type costs one test). Anchored on both
+// ends so that look-alikes such as `azure-native:web:WebAppSlotConfigurationNames` or
+// `azure-native:webx:WebApp` stay out. The forms, in order:
+// - `azure-native:web:WebApp`, and every explicit API version of it (`azure-native:web/v20220901:WebApp`,
+//   `azure-native:web/v20260301preview:WebApp`);
+// - a local package for one API version, as `pulumi package add azure-native web v20240401` generates it (the
+//   upgrade path azure-native v3 documents): package `azure-native_web_v20240401`, tokens `…:web:WebApp`, or
+//   `…:web/v20240401:WebApp` in earlier v3 releases. The module is written as the user typed it and matched
+//   case-insensitively (createSchema and filterTokens in pulumi-azure-native's
+//   provider/pkg/provider/provider_parameterize.go);
+// - the deprecated azure-nextgen provider, azure-native's predecessor, with the same property names:
+//   `azure-nextgen:web/latest:WebApp`, `azure-nextgen:web/v20200601:WebAppSlot`.
+const NATIVE_TOKEN = new RegExp("^(?:" + [
+    `azure-native:web(?:/${API_VERSION})?`,
+    `azure-native_[wW][eE][bB]_${API_VERSION}:[wW][eE][bB](?:/${API_VERSION})?`,
+    `azure-nextgen:web/(?:latest|${API_VERSION})`,
+].join("|") + "):(WebApp|WebAppSlot)$");
 
 // The classic provider (@pulumi/azure v6, module appservice). The type checks the token against the
 // resource's name, the way the provider derives one from the other.
@@ -181,11 +198,15 @@ export function appServiceProfileFor(type: string): AppServiceResourceProfile | 
     if (typeof type !== "string") {
         return undefined;
     }
+    const classic = classicProfiles.get(type);
+    if (classic) {
+        return classic;
+    }
     const native = NATIVE_TOKEN.exec(type);
     if (native) {
         return native[1] === "WebApp" ? nativeWebApp : nativeWebAppSlot;
     }
-    return classicProfiles.get(type);
+    return undefined;
 }
 
 /** `siteConfig.minTlsVersion`: a property path as a message shows it. */

@@ -10,6 +10,16 @@ describe("appServiceProfileFor", () => {
         ["azure-native:web/v20220901:WebAppSlot", "WebAppSlot", true],
         ["azure-native:web/v20231201preview:WebAppSlot", "WebAppSlot", true],
         ["azure-native:web/v20260301preview:WebApp", "WebApp", false],
+        // Local packages from `pulumi package add azure-native web <version>` (both token forms of v3).
+        ["azure-native_web_v20240401:web:WebApp", "WebApp", false],
+        ["azure-native_web_v20240401:web:WebAppSlot", "WebAppSlot", true],
+        ["azure-native_web_v20240401:web/v20240401:WebApp", "WebApp", false],
+        ["azure-native_web_v20231201preview:web/v20231201preview:WebAppSlot", "WebAppSlot", true],
+        ["azure-native_Web_v20240401:Web:WebApp", "WebApp", false],
+        // The deprecated azure-nextgen provider.
+        ["azure-nextgen:web/latest:WebApp", "WebApp", false],
+        ["azure-nextgen:web/v20200601:WebApp", "WebApp", false],
+        ["azure-nextgen:web/v20201001:WebAppSlot", "WebAppSlot", true],
     ];
     for (const [type, resourceName, isSlot] of judged) {
         it(`judges ${type}`, () => {
@@ -84,6 +94,20 @@ describe("appServiceProfileFor", () => {
         "azure-native:web/v2022:WebApp",
         "azure-native:web/v20220901:WebAppX",
         "azure-native:web/v20220901/extra:WebApp",
+        "azure-native_web_v20240401:web:WebAppSlotConfigurationNames",
+        "azure-native_web_v20240401:web:WebAppSettings",
+        "azure-native_webpubsub_v20240401:webpubsub:WebApp",
+        "azure-native_web_v20240401:webpubsub:WebApp",
+        "azure-native_webx_v20240401:web:WebApp",
+        "azure-native_web_20240401:web:WebApp",
+        "azure-native_web:web:WebApp",
+        "azure-native_web_v20240401:web/2024:WebApp",
+        "azure-native_storage_v20240401:storage:StorageAccount",
+        "xazure-native_web_v20240401:web:WebApp",
+        "azure-nextgen:web:WebApp",
+        "azure-nextgen:web/v2020:WebApp",
+        "azure-nextgen:web/latest:WebAppSlotConfigurationNames",
+        "azure-nextgen:webx/latest:WebApp",
         "xazure-native:web:WebApp",
         "azure-native:web:WebApp ",
         "azure-native:storage:StorageAccount",

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import type { AppServiceResourceProfile } from "../../lib/app-service-resources";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
 import { ClientCertOptions } from "./support";
+import { UNREADABLE_VALUES } from "../helpers/unreadable-values";
 
 /** Marks a property the generated bag leaves out. */
 export const ABSENT = Symbol("absent");
@@ -55,8 +56,12 @@ export const deepValue: fc.Arbitrary<unknown> = fc.tuple(fc.integer({ min: 16, m
         return value;
     });
 
+/** Assets, archives, ciphertext-only secrets and signatures that @pulumi/policy's own deserializer throws on. */
+export const unreadableValue: fc.Arbitrary<unknown> = fc.constantFrom(...UNREADABLE_VALUES.map(([, value]) => value));
+
 const weird: fc.Arbitrary<unknown> = fc.oneof(
     { arbitrary: anyValue, weight: 60 },
+    { arbitrary: unreadableValue, weight: 3 },
     { arbitrary: deepValue, weight: 1 },
     { arbitrary: hugeString, weight: 1 },
 );

@@ -28,6 +28,24 @@ export const BYPASS_CATALOGUE: readonly Row[] = [
         mentions: /clientCertEnabled is false/,
     },
     {
+        bypass: "local API-version packages",
+        resource: { type: "azure-native_web_v20240401:web:WebApp", name: "local", properties: { clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
+        bypass: "local API-version packages (earlier v3 token form, slot)",
+        resource: { type: "azure-native_web_v20240401:web/v20240401:WebAppSlot", name: "local-slot", properties: { clientCertEnabled: true, clientCertMode: "Optional", ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertMode is "Optional".*on this WebAppSlot/,
+    },
+    {
+        bypass: "the deprecated azure-nextgen provider",
+        resource: { type: "azure-nextgen:web/v20200601:WebApp", name: "nextgen", properties: { clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
         bypass: "slots",
         resource: { type: "azure-native:web:WebAppSlot", name: "staging", properties: { clientCertEnabled: true, clientCertMode: "Optional", ...HTTPS } },
         policy: CLIENT_CERTIFICATES_POLICY,
