@@ -49,8 +49,12 @@ export interface AppServiceRule<Options> {
     readonly url?: string;
     readonly options: OptionSet<Options>;
     includeFunctionApps(options: Options): boolean;
-    /** Whether workflow apps (Logic Apps Standard) are beyond this rule, because they cannot meet it. */
-    readonly excludesWorkflowApps: boolean;
+    includeWorkflowApps(options: Options): boolean;
+    /**
+     * Why sites hosted on Azure Container Apps are not applicable, for the rules Azure's own built-ins leave
+     * them out of; undefined where the rule judges them.
+     */
+    readonly containerAppsReason?: string;
     evaluate(resource: ObservedResource, options: Options): RuleVerdict;
     /** The properties to send back when the level is `remediate`, or undefined to leave them alone. */
     remediate?(resource: ObservedResource, props: Record<string, unknown>, options: Options): Record<string, unknown> | undefined;
@@ -111,14 +115,26 @@ export function judgeResource<Options>(
     if (isUnreadableMarker(props)) {
         return { kind: "judged", verdict: findingOf(cannotJudgeMessage(new Error(props[UNREADABLE_KEY]))), resource, configFindings };
     }
-    const scope = appScope(profile, resource.read("kind"), {
+    const environment = profile.properties.managedEnvironmentId;
+    const scope = appScope(profile, {
+        kind: resource.read("kind"),
+        managedEnvironmentId: environment === undefined ? undefined : resource.read(environment),
+    }, {
         includeFunctionApps: rule.includeFunctionApps(options),
-        excludesWorkflowApps: rule.excludesWorkflowApps,
+        includeWorkflowApps: rule.includeWorkflowApps(options),
+        containerAppsReason: rule.containerAppsReason,
     });
     if (!scope.inScope) {
         return { kind: "not applicable", reason: scope.reason, configFindings };
     }
-    return { kind: "judged", verdict: rule.evaluate(resource, options), resource, configFindings };
+    const verdict = rule.evaluate(resource, options);
+    const note = scope.note;
+    return {
+        kind: "judged",
+        verdict: note === undefined ? verdict : { ...verdict, findings: verdict.findings.map(f => ({ message: `${f.message} ${note}` })) },
+        resource,
+        configFindings,
+    };
 }
 
 export function exemptionTagValue(exemptions: ExemptionSet, resource: ObservedResource): unknown {

@@ -46,12 +46,16 @@ export interface AppServiceResourceProfile {
      * `true`: the type itself is a function app (the classic provider has one type per app flavour).
      */
     readonly functionApp: "by-kind" | boolean;
+    /** The type itself is a workflow app (Logic Apps Standard), judged under the workflow-app option. */
+    readonly workflowApp?: boolean;
     readonly clientCertificates: ClientCertificateProperties;
     readonly properties: {
         readonly httpsOnly: string;
         readonly tags: string;
         /** The path to the app's minimum TLS version, inside its site configuration. */
         readonly minTlsVersion: readonly [string, string];
+        /** The managed environment that hosts the site on Azure Container Apps, where the type has one. */
+        readonly managedEnvironmentId?: string;
     };
     /**
      * What applies when certificates are enabled and the mode is left out, and who applies it: the
@@ -72,6 +76,7 @@ const nativeNames = {
     httpsOnly: "httpsOnly",
     tags: "tags",
     siteConfig: "siteConfig",
+    managedEnvironmentId: "managedEnvironmentId",
 } as const satisfies Record<string, keyof NativeWebAppArgs>;
 const nativeMinTlsVersion = "minTlsVersion" as const satisfies keyof NativeSiteConfigArgs;
 
@@ -90,6 +95,7 @@ const nativeWebApp: AppServiceResourceProfile = {
         httpsOnly: nativeNames.httpsOnly,
         tags: nativeNames.tags,
         minTlsVersion: [nativeNames.siteConfig, nativeMinTlsVersion],
+        managedEnvironmentId: nativeNames.managedEnvironmentId,
     },
     omittedMode: { value: CLIENT_CERT_MODE_REQUIRED, appliedBy: "service" },
     highestMinTlsVersion: "1.3",
@@ -189,6 +195,26 @@ const classicProfiles = new Map<string, AppServiceResourceProfile>([
     [classicToken("FunctionAppSlot"), classicLegacy("FunctionAppSlot", true, true, { kind: "unsupported" },
         ["LinuxFunctionAppSlot", "WindowsFunctionAppSlot"])],
 ]);
+
+// The current function app on the Flex Consumption plan (`azurerm_function_app_flex_consumption`): the current
+// resources' names, and like them a client_certificate_mode that defaults to "Optional" and is always sent.
+classicProfiles.set(classicToken("AppFlexConsumption"), classicCurrent("AppFlexConsumption", false, true));
+
+// Logic Apps Standard (`azurerm_logic_app_standard`, module logicapps): a workflow app with only
+// clientCertificateMode; azurerm sets clientCertEnabled exactly when the mode is set
+// (`clientCertEnabled := clientCertMode != ""`), as on the legacy FunctionApp. No exclusion paths; TLS in
+// siteConfig.minTlsVersion, 1.0 to 1.3.
+classicProfiles.set("azure:logicapps/standard:Standard", {
+    provider: "azure",
+    resourceName: "logicapps.Standard",
+    isSlot: false,
+    functionApp: true,
+    workflowApp: true,
+    clientCertificates: { kind: "mode-implies-enabled", mode: "clientCertificateMode" },
+    properties: { ...classicCommon, minTlsVersion: ["siteConfig", "minTlsVersion"] },
+    omittedMode: { value: CLIENT_CERT_MODE_REQUIRED, appliedBy: "service" },
+    highestMinTlsVersion: "1.3",
+});
 
 /** Every classic type token the pack judges. */
 export const CLASSIC_TYPES: readonly string[] = [...classicProfiles.keys()];

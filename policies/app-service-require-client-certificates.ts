@@ -22,7 +22,9 @@ import { CLIENT_CERTIFICATES_POLICY } from "../lib/policy-names";
 
 
 const WHY = "Why: without a required client certificate, anyone who reaches the app can impersonate a legitimate " +
-    "client, and a man in the middle can relay its traffic unnoticed (CIS Azure 9.4).";
+    "client, and a man in the middle can relay its traffic unnoticed (CIS Azure 9.4). With Required, App Service " +
+    "demands a certificate and forwards it to the app (X-ARR-ClientCert) without validating it: the app must still " +
+    "check that it trusts the certificate.";
 
 export const clientCertificateOptions = defineOptions({
     acceptServiceDefaultMode: {
@@ -42,10 +44,18 @@ export const clientCertificateOptions = defineOptions({
     },
     includeFunctionApps: {
         type: "boolean",
-        default: false,
+        default: true,
         strictest: true,
-        description: "Also require client certificates on function apps (kind functionapp). Workflow apps " +
-            "(Logic Apps Standard) are never judged: they cannot require client certificates.",
+        description: "Judge function apps (kind functionapp, and the classic provider's function app resources). " +
+            "Setting it to false trusts kind, a label the program declares: any app could claim to be a function app.",
+    },
+    includeWorkflowApps: {
+        type: "boolean",
+        default: true,
+        strictest: true,
+        description: "Judge workflow apps (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
+            "logicapps.Standard), which can require client certificates. Setting it to false trusts kind, a label " +
+            "the program declares.",
     },
 });
 
@@ -133,7 +143,7 @@ export function checkCertificateRequirement(
             return undeterminedBy(mode);
         }
         return requirementFinding([mode === undefined
-            ? `${names.mode} is not set, so client certificates are off (this legacy ${profile.resourceName} ` +
+            ? `${names.mode} is not set, so client certificates are off (this ${profile.replacedBy ? "legacy " : ""}${profile.resourceName} ` +
                 `turns them on only through ${names.mode})`
             : modeProblem(names.mode, mode)].filter((p): p is string => p !== undefined), profile);
     }
@@ -320,7 +330,9 @@ export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
     url: "https://learn.microsoft.com/en-us/azure/app-service/app-service-web-configure-tls-mutual-auth",
     options: clientCertificateOptions,
     includeFunctionApps: options => options.includeFunctionApps,
-    excludesWorkflowApps: true,
+    includeWorkflowApps: options => options.includeWorkflowApps,
+    containerAppsReason: "App Service's client-certificate settings do not apply there; require client certificates on " +
+        "the container app's ingress instead (configuration.ingress.clientCertificateMode: \"require\").",
     evaluate: (resource, options) =>
         findClientCertificateViolations(observeClientCertificateSettings(resource), resource.profile, options),
     remediate: (resource, props) =>

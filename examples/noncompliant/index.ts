@@ -67,3 +67,6 @@ new web.WebAppSlot("shop-staging", {
     clientCertEnabled: true,
     clientCertMode: "OptionalInteractiveUser",
 }, { parent: shop });
+
+// A function app, by its kind: kind is a label the program declares, so it is judged like any app.
+new web.WebApp("func-labelled", { ...hardened, kind: "functionapp", clientCertEnabled: false });

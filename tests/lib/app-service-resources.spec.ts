@@ -60,7 +60,14 @@ describe("appServiceProfileFor", () => {
         ["azure:appservice/functionApp:FunctionApp", "FunctionApp", false, true,
             { kind: "mode-implies-enabled", mode: "clientCertMode" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
         ["azure:appservice/functionAppSlot:FunctionAppSlot", "FunctionAppSlot", true, true, { kind: "unsupported" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
+        // @pulumi/azure 6.40 appservice/appFlexConsumption.d.ts: the current names, mode "Defaults to `Optional`".
+        ["azure:appservice/appFlexConsumption:AppFlexConsumption", "AppFlexConsumption", false, true, CURRENT, "minimumTlsVersion", { value: "Optional", appliedBy: "provider" }],
+        // @pulumi/azure 6.40 logicapps/standard.d.ts: clientCertificateMode only (azurerm enables certificates
+        // exactly when it is set), siteConfig.minTlsVersion from 1.0 to 1.3.
+        ["azure:logicapps/standard:Standard", "logicapps.Standard", false, true, { kind: "mode-implies-enabled", mode: "clientCertificateMode" },
+            "minTlsVersion", { value: "Required", appliedBy: "service" }],
     ];
+    const NOT_LEGACY = new Set(["azure:logicapps/standard:Standard"]);
     for (const [type, resourceName, isSlot, functionApp, certificates, tlsProperty, omittedMode] of classic) {
         it(`judges the classic ${type}`, () => {
             const profile = appServiceProfileFor(type);
@@ -74,13 +81,19 @@ describe("appServiceProfileFor", () => {
             assert.deepStrictEqual(profile.properties.minTlsVersion, ["siteConfig", tlsProperty]);
             assert.deepStrictEqual(profile.omittedMode, omittedMode);
             // The legacy resources accept TLS 1.0 to 1.2 only and are replaced by the Linux/Windows ones.
-            const legacy = tlsProperty === "minTlsVersion";
+            const legacy = tlsProperty === "minTlsVersion" && !NOT_LEGACY.has(type);
             assert.strictEqual(profile.highestMinTlsVersion, legacy ? "1.2" : "1.3");
             assert.strictEqual(profile.replacedBy !== undefined, legacy);
         });
     }
 
-    it("lists exactly the twelve classic tokens", () => {
+    it("marks Logic Apps Standard, and only it, as a workflow app", () => {
+        for (const [type] of classic) {
+            assert.strictEqual(appServiceProfileFor(type)!.workflowApp === true, type === "azure:logicapps/standard:Standard", type);
+        }
+    });
+
+    it("lists exactly the fourteen classic tokens", () => {
         assert.deepStrictEqual([...CLASSIC_TYPES].sort(), classic.map(([type]) => type).sort());
     });
 
@@ -122,7 +135,9 @@ describe("appServiceProfileFor", () => {
         "azure:web/linuxWebApp:LinuxWebApp",
         "azure:appservice/linuxWebApp:LinuxWebApp ",
         "azure:appservice/staticWebApp:StaticWebApp",
-        "azure:logicapps/standard:Standard",
+        "azure:logicapps/standard:Standards",
+        "azure:logicapps/workflow:Workflow",
+        "azure:appservice/appFlexConsumption:appFlexConsumption",
         "__proto__",
         "constructor",
         "",

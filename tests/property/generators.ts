@@ -119,6 +119,7 @@ export const kindValue = maybeAbsent(enveloped(fc.oneof(
     { arbitrary: fc.constantFrom("app", "web", "api", "app,linux", "app,linux,container", "WebApp", "mobileapp"), weight: 4 },
     { arbitrary: fc.constantFrom("functionapp", "FunctionApp, Linux", "functionapp,linux,container", " FUNCTIONAPP ",
         "functionapp,workflowapp", "workflowapp", "WorkflowApp, Linux", "app, workflowapp"), weight: 3 },
+    { arbitrary: fc.constantFrom("functionapp,linux,container,azurecontainerapps", "AzureContainerApps", "app,azurecontainerapps"), weight: 2 },
     { arbitrary: fc.constantFrom<unknown>("functionappx", "function app", "functionapp;linux", ",,", "", ["functionapp"], null, 7), weight: 2 },
     { arbitrary: weird, weight: 1 },
 )));
@@ -133,10 +134,22 @@ export interface GeneratedApp {
     readonly properties: Record<string, unknown>;
 }
 
+// A Container Apps managed environment, and values that are not one.
+const ENVIRONMENT = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
+export const managedEnvironmentValue = maybeAbsent(enveloped(fc.oneof(
+    { arbitrary: fc.constantFrom(ENVIRONMENT, ENVIRONMENT.toLowerCase()), weight: 4 },
+    { arbitrary: fc.constantFrom<unknown>("", "env", `${ENVIRONMENT}/x`, ` ${ENVIRONMENT}`,
+        "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan", null, 1), weight: 2 },
+    { arbitrary: weird, weight: 1 },
+)), 6);
+
 /** A property bag for `profile`: its client-certificate properties (when it has any), kind, and extras. */
 export function appProperties(profile: AppServiceResourceProfile): fc.Arbitrary<Record<string, unknown>> {
     const names = profile.clientCertificates;
     const known: Record<string, fc.Arbitrary<Maybe>> = { kind: kindValue };
+    if (profile.properties.managedEnvironmentId !== undefined) {
+        known[profile.properties.managedEnvironmentId] = managedEnvironmentValue;
+    }
     if (names.kind === "enabled-and-mode") {
         known[names.enabled] = enabledValue;
         known[names.mode] = modeValue;
@@ -167,4 +180,5 @@ export const clientCertOptions: fc.Arbitrary<ClientCertOptions> = fc.record({
     acceptServiceDefaultMode: fc.boolean(),
     allowedExclusionPaths: fc.constantFrom([] as string[], ["/health"]),
     includeFunctionApps: fc.boolean(),
+    includeWorkflowApps: fc.boolean(),
 });

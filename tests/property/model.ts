@@ -4,10 +4,13 @@
 // type expresses the requirement, what an omitted mode means, whether the type is a function app).
 //
 // Intent mirrored deliberately:
-//   - in scope: azure-native decides by `kind` (a comma list, case-insensitive, trimmed): "workflowapp"
-//     anywhere → never judged; "functionapp" → judged only with includeFunctionApps; anything else,
-//     including a non-string kind, is a web app. Classic types are function apps by type. An unknown kind
-//     on azure-native cannot be placed, so the whole verdict waits for `up`.
+//   - in scope: azure-native reads `kind` (a comma list, case-insensitive, trimmed), a label: "functionapp"
+//     and "workflowapp" together → a workflow app, judged unless includeWorkflowApps is false;
+//     "functionapp" → a function app, judged unless includeFunctionApps is false; anything else, including a
+//     non-string or unknown kind, is a web app. Both options default to true. "azurecontainerapps" in kind
+//     together with a managedEnvironmentId that is the ARM ID of a Microsoft.App managed environment → hosted
+//     on Container Apps, never judged; either one alone decides nothing. Classic types are function (or, for
+//     Logic Apps Standard, workflow) apps by type.
 //   - enabled must be the boolean true (secrets unwrapped); mode exactly "Required"; an omitted mode is
 //     accepted only where it defaults to Required and either the provider sends that default or the
 //     acceptServiceDefaultMode option says to rely on the service's.
@@ -111,19 +114,28 @@ export function exclusionProblems(list: unknown, allowed: readonly string[]): st
 export function expectedVerdict(profile: AppServiceResourceProfile, props: Record<string, unknown>, options: ClientCertOptions): Expected {
     // Scope.
     let functionApp: boolean;
+    let workflowApp: boolean;
     if (profile.functionApp === "by-kind") {
         // An unknown kind counts as a web app: judged, not waited for.
         const kind = read(props, "kind");
         const tokens = typeof kind === "string" ? kind.split(",").map(t => t.trim().toLowerCase()) : [];
+        const environment = read(props, "managedEnvironmentId");
+        if (tokens.includes("azurecontainerapps") && typeof environment === "string"
+            && /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.app\/managedenvironments\/[^/]+$/.test(environment.toLowerCase())) {
+            return { kind: "out of scope", why: "hosted on Azure Container Apps" };
+        }
         functionApp = tokens.includes("functionapp");
         // Logic Apps Standard: kind holds both functionapp and workflowapp.
-        if (functionApp && tokens.includes("workflowapp")) {
-            return { kind: "out of scope", why: "workflow app" };
-        }
+        workflowApp = functionApp && tokens.includes("workflowapp");
     } else {
         functionApp = profile.functionApp;
+        workflowApp = profile.workflowApp === true;
     }
-    if (functionApp && !options.includeFunctionApps) {
+    if (workflowApp) {
+        if (!options.includeWorkflowApps) {
+            return { kind: "out of scope", why: "workflow app without includeWorkflowApps" };
+        }
+    } else if (functionApp && !options.includeFunctionApps) {
         return { kind: "out of scope", why: "function app without includeFunctionApps" };
     }
 

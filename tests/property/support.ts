@@ -15,9 +15,12 @@ export interface ClientCertOptions {
     acceptServiceDefaultMode: boolean;
     allowedExclusionPaths: string[];
     includeFunctionApps: boolean;
+    includeWorkflowApps: boolean;
 }
 
-export const DEFAULT_OPTIONS: ClientCertOptions = { acceptServiceDefaultMode: false, allowedExclusionPaths: [], includeFunctionApps: false };
+export const DEFAULT_OPTIONS: ClientCertOptions = {
+    acceptServiceDefaultMode: false, allowedExclusionPaths: [], includeFunctionApps: true, includeWorkflowApps: true,
+};
 
 /** Starts the pack as the CLI does and sends the CLI's Configure (schema defaults, validated by ajv). */
 export async function startConfiguredPack(dir = PACK_DIR, file: PolicyPackConfigFile = {}): Promise<{ pack: RunningPack; configMap: ConfigureMap }> {

@@ -102,6 +102,43 @@ export const BYPASS_CATALOGUE: readonly Row[] = [
         mentions: /clientCertEnabled is false/,
     },
     {
+        bypass: "kind is a label: a web app that calls itself a function app",
+        resource: { type: "azure-native:web:WebApp", name: "labelled", properties: { kind: "functionapp", clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
+        bypass: "kind is a label: plain HTTP on a web app that calls itself a function app",
+        resource: { type: "azure-native:web:WebApp", name: "labelled-http", properties: { kind: "functionapp", ...REQUIRED, httpsOnly: false } },
+        policy: HTTPS_ONLY_POLICY,
+        mentions: /httpsOnly is false/,
+    },
+    {
+        bypass: "kind is a label: a web app that calls itself a workflow app",
+        resource: { type: "azure-native:web:WebApp", name: "workflow-label", properties: { kind: "functionapp,workflowapp", clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+        options: { includeFunctionApps: true },
+    },
+    {
+        bypass: "kind is a label: a web app that calls itself hosted on Container Apps",
+        resource: { type: "azure-native:web:WebApp", name: "aca-label", properties: { kind: "functionapp,linux,container,azurecontainerapps", clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /names Azure Container Apps, but managedEnvironmentId is not set/,
+    },
+    {
+        bypass: "classic Logic Apps Standard",
+        resource: { type: "azure:logicapps/standard:Standard", name: "flows", properties: { clientCertificateMode: "Optional", ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertificateMode is "Optional".*on this logicapps\.Standard/,
+    },
+    {
+        bypass: "classic Flex Consumption function app",
+        resource: { type: "azure:appservice/appFlexConsumption:AppFlexConsumption", name: "flex", properties: { clientCertificateEnabled: true, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertificateMode is not set, and this resource's default is "Optional"/,
+    },
+    {
         bypass: "a kind set to the unknown sentinel",
         resource: { type: "azure-native:web:WebApp", name: "sentinel", properties: { kind: UNKNOWN, clientCertEnabled: false, ...HTTPS } },
         policy: CLIENT_CERTIFICATES_POLICY,
