@@ -37,10 +37,12 @@ export const clientCertificateOptions = defineOptions({
     allowedExclusionPaths: {
         type: "string-list",
         default: [],
-        itemPattern: "^/[^,;]*[^,;/\\s][^,;]*$",
-        itemDescription: "a path such as /health (not the root, no , or ;)",
-        description: "Paths (and the paths below them) that clientCertExclusionPaths may exempt from client " +
-            "certificates, for example /health. The root / can never be exempted.",
+        itemPattern: "^/[^,;]*[^,;/\\s*][^,;]*$",
+        itemDescription: "a path such as /health or /health* (not the root, no , or ;)",
+        description: "What clientCertExclusionPaths may exempt from client certificates. Azure matches each exclusion " +
+            "as a prefix, so /health admits the exclusions /health/ and /health/live (which open only what lies below " +
+            "/health), never /health itself, which would also open /healthz; /health* admits /health and every path " +
+            "that starts with it, exactly as Azure reads it. The root / can never be exempted.",
     },
     includeFunctionApps: {
         type: "boolean",
@@ -188,6 +190,16 @@ export function splitExclusionPaths(list: string): string[] {
 }
 
 /**
+ * Whitespace, line breaks, control and invisible format characters anywhere in a list: App Service does not
+ * document how it splits or trims such a list, so the pack cannot tell what it exempts.
+ */
+const UNREADABLE_IN_LIST = /[\s\p{Cc}\p{Cf}]/u;
+
+export function hasUnreadableCharacters(list: string): boolean {
+    return UNREADABLE_IN_LIST.test(list);
+}
+
+/**
  * Azure matches exclusion paths as case-insensitive prefixes, so `/` exempts the whole site. Slashes
  * alone, or a backslash, are read as the root too: the pack does not bet on how the front end
  * normalises them.
@@ -206,16 +218,36 @@ function normalisePath(path: string): string {
     return lower.slice(0, end);
 }
 
-/** An allow-listed path admits itself and what lies below it: `/health` admits `/health/live`, not `/healthz`. */
+/**
+ * Whether an exclusion entry opens only what the allow-list covers. Azure matches an entry as a
+ * case-insensitive prefix of the request path: the entry `/health` opens `/healthz` and `/health-admin` too.
+ * - An allow-listed `/health` covers `/health/` and below, so it admits entries that start with `/health/`
+ *   (`/health/`, `/health/live`); the entry `/health` itself opens more, and is refused.
+ * - An allow-listed `/health*` is the prefix itself, as Azure reads it: it admits `/health`, `/healthz`, and
+ *   every entry that starts with `/health`.
+ * Entries with `.` or `..` segments, or any of `\ % * ?`, are never admitted: the pack does not bet on how the
+ * front end normalises them.
+ */
 export function isAllowedExclusion(path: string, allowedPaths: readonly string[]): boolean {
-    const candidate = normalisePath(path);
-    if (candidate === "" || /(^|\/)\.\.?(\/|$)|[\\%*?]/.test(candidate)) {
+    const candidate = path.toLowerCase();
+    if (normalisePath(candidate) === "" || hasUnreadableCharacters(candidate) || /(^|\/)\.\.?(\/|$)|[\\%*?]/.test(candidate)) {
         return false;
     }
     return allowedPaths.some(allowed => {
-        const prefix = normalisePath(allowed);
-        return prefix !== "" && (candidate === prefix || candidate.startsWith(`${prefix}/`));
+        const trimmed = allowed.trim();
+        if (trimmed.endsWith("*")) {
+            const prefix = trimmed.slice(0, -1).toLowerCase();
+            return normalisePath(prefix) !== "" && !prefix.includes("*") && candidate.startsWith(prefix);
+        }
+        const root = normalisePath(trimmed);
+        return root !== "" && candidate.startsWith(`${root}/`);
     });
+}
+
+/** The allow-listed path an entry names exactly (`/health` for `/health` or `/HEALTH`), when it is one. */
+function allowListedAsIs(path: string, allowedPaths: readonly string[]): string | undefined {
+    const candidate = normalisePath(path);
+    return allowedPaths.find(allowed => !allowed.trim().endsWith("*") && normalisePath(allowed) === candidate && candidate !== "");
 }
 
 export function checkExclusionPaths(
@@ -237,11 +269,20 @@ export function checkExclusionPaths(
             `tell what it exempts from client certificates. Fix: remove ${property}, or set it to a string of ` +
             `allow-listed paths such as "/health". ${WHY}`);
     }
-    if (list.trim() === "") {
+    if (list === "") {
         return NO_FINDINGS;
     }
-    const paths = splitExclusionPaths(list);
     const verdicts: RuleVerdict[] = [];
+    if (hasUnreadableCharacters(list)) {
+        verdicts.push(findingOf(`${property} is ${describeValue(list)}, which holds spaces, line breaks or other invisible ` +
+            "characters; App Service does not document how it splits such a list, so the pack cannot tell what it exempts " +
+            `from client certificates. Fix: write ${property} as paths separated by "," or ";" with no whitespace, ` +
+            `for example "/health/", or remove it. ${WHY}`));
+        if (list.trim() === "") {
+            return combineVerdicts(...verdicts);
+        }
+    }
+    const paths = splitExclusionPaths(list);
     const rootPaths = paths.filter(isRootPath);
     if (rootPaths.length > 0) {
         verdicts.push(findingOf(`${property} is ${describeValue(list)}, which excludes the root path "/" and so exempts ` +
@@ -255,8 +296,16 @@ export function checkExclusionPaths(
     if (notAllowed.length > 0) {
         const shown = notAllowed.slice(0, 5).map(path => describeValue(path)).join(", ") +
             (notAllowed.length > 5 ? ` and ${notAllowed.length - 5} more` : "");
+        // An entry that names an allow-listed path as is opens more than the allow-list covers: say how to fix it.
+        const asIs = notAllowed.map(path => [path, allowListedAsIs(path, options.allowedExclusionPaths)] as const)
+            .filter((pair): pair is readonly [string, string] => pair[1] !== undefined);
+        const prefixNote = asIs.length === 0 ? "" :
+            ` Azure matches exclusion paths as prefixes, so ${describeValue(asIs[0][0])} also exempts paths such as ` +
+            `${describeValue(`${normalisePath(asIs[0][0])}z`)}, beyond the allow-listed ${describeValue(asIs[0][1])}, which covers ` +
+            `what lies below it: write ${describeValue(`${asIs[0][0].replace(/\/+$/, "")}/`)} instead, or have ` +
+            `${describeValue(`${asIs[0][1].replace(/\/+$/, "")}*`)} allow-listed to accept the prefix as Azure reads it.`;
         verdicts.push(findingOf(`${property} exempts ${shown} from client certificates, which the policy's ` +
-            `allowedExclusionPaths option does not allow. Fix: remove ${notAllowed.length === 1 ? "it" : "them"} from ` +
+            `allowedExclusionPaths option does not allow.${prefixNote} Fix: remove ${notAllowed.length === 1 ? "it" : "them"} from ` +
             `${property}, or have the path allow-listed in the policy pack config. ${WHY}`));
     }
     return combineVerdicts(...verdicts);

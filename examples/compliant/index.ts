@@ -45,12 +45,14 @@ new web.WebAppSlot("api-staging", {
     clientCertMode: "Required",
 }, { parent: api });
 
-// /health is allow-listed in policy-pack-config.json, so the load balancer's probe may skip the certificate.
+// /health is allow-listed in policy-pack-config.json, so the load balancer's probe of /health/ may skip the
+// certificate. Azure matches exclusion paths as prefixes: "/health/" opens only what lies below /health/, where
+// "/health" would also open /healthz and /health-admin, beyond what the allow-list covers.
 new web.WebApp("portal", {
     ...hardened,
     clientCertEnabled: true,
     clientCertMode: "Required",
-    clientCertExclusionPaths: "/health",
+    clientCertExclusionPaths: "/health/",
 });
 
 // Function apps are judged like web apps: kind is a label, so it takes nothing out of scope.

@@ -161,11 +161,19 @@ describe("azure-app-service-require-client-certificates", () => {
     });
 
     describe("clientCertExclusionPaths", () => {
-        const rootLists = ["/", " / ", "/health,/", "/;/health", "/health; /", "//", "\\"];
+        const rootLists = ["/", "/health/,/", "/;/health/", "//", "\\"];
         for (const list of rootLists) {
             it(`always denies the root in ${JSON.stringify(list)}, even when every other path is allowed`, async () => {
                 await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
                     { config: { allowedExclusionPaths: ["/health"] }, count: 1, includes: ['excludes the root path "/"', "whole site", 'remove "/"'] });
+            });
+        }
+        // Whitespace is now a finding of its own (App Service does not document how it splits such a list);
+        // the root inside it is still named.
+        for (const list of [" / ", "/health/; /"]) {
+            it(`denies the root in ${JSON.stringify(list)}, and the whitespace around it`, async () => {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
+                    { config: { allowedExclusionPaths: ["/health"] }, count: 2, includes: ['excludes the root path "/"', "holds spaces, line breaks"] });
             });
         }
 
@@ -174,7 +182,7 @@ describe("azure-app-service-require-client-certificates", () => {
                 { count: 1, includes: ['"/health"', "allowedExclusionPaths"] });
         });
 
-        const allowed = ["/health", "/HEALTH", " /health ", "/health/live", "/health,/status", "/health;/status/ready"];
+        const allowed = ["/health/", "/HEALTH/", "/health/live", "/Health/Live", "/health/,/status/", "/health/;/status/ready", "/health//"];
         for (const list of allowed) {
             it(`passes ${JSON.stringify(list)} when /health and /status are allow-listed`, async () => {
                 await assertNoResourceViolations(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
@@ -182,7 +190,7 @@ describe("azure-app-service-require-client-certificates", () => {
             });
         }
 
-        const stillDenied = ["/healthz", "/api", "/health/../admin", "/health,/api", "/he"];
+        const stillDenied = ["/healthz", "/api", "/health/../admin", "/health/,/api", "/he", "/health-admin"];
         for (const list of stillDenied) {
             it(`denies ${JSON.stringify(list)} when /health is allow-listed`, async () => {
                 await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
@@ -190,16 +198,50 @@ describe("azure-app-service-require-client-certificates", () => {
             });
         }
 
+        // Azure matches exclusion paths as prefixes: the entry /health also opens /healthz and /health-admin.
+        for (const list of ["/health", "/HEALTH", "/health,/status/"]) {
+            it(`denies ${JSON.stringify(list)}, the allow-listed path as a bare prefix, saying what to write instead`, async () => {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } }, {
+                    config: { allowedExclusionPaths: ["/health", "/status"] },
+                    count: 1,
+                    includes: ["Azure matches exclusion paths as prefixes", `also exempts paths such as "/healthz"`, `write "${list.split(",")[0]}/" instead`, `"/health*" allow-listed`],
+                });
+            });
+        }
+
+        it("admits the prefix itself, as Azure reads it, when the allow-list says /health*", async () => {
+            for (const list of ["/health", "/HEALTH", "/healthz", "/health-admin", "/health/live"]) {
+                await assertNoResourceViolations(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
+                    { allowedExclusionPaths: ["/health*"] });
+            }
+            for (const list of ["/heal", "/api", "/health*", "/healthz/../admin"]) {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
+                    { config: { allowedExclusionPaths: ["/health*"] }, count: 1, includes: ["allowedExclusionPaths"] });
+            }
+        });
+
         it("denies an empty entry inside a list", async () => {
-            await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: "/health,,/status" } },
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: "/health/,,/status/" } },
                 { config: { allowedExclusionPaths: ["/health", "/status"] }, count: 1, includes: ["empty entry"] });
         });
 
-        it("treats an empty or blank list as no exclusion", async () => {
-            for (const list of ["", "   ", null]) {
+        it("treats an empty list as no exclusion", async () => {
+            for (const list of ["", null]) {
                 await assertNoResourceViolations(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } });
             }
         });
+
+        // How App Service splits and trims a list with whitespace is not documented: what the pack cannot read,
+        // it denies, even where a trimmed reading would only hold allow-listed paths.
+        const unreadable = ["   ", "\t", "\n", " /health/ ", "/health/, /status/", "/health/\n/", "/health/ /", "/health/\u00a0/",
+            "/health/\u200b", "\u3000", "/health/\r\n"];
+        for (const list of unreadable) {
+            it(`denies the list ${JSON.stringify(list)}, which holds whitespace or invisible characters`, async () => {
+                const [message] = await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
+                    { config: { allowedExclusionPaths: ["/health", "/status"] }, includes: ["holds spaces, line breaks or other invisible characters", "no whitespace"] });
+                assert.match(message, /clientCertExclusionPaths is/);
+            });
+        }
 
         it("denies a list that is not a string", async () => {
             for (const list of [42, ["/"], { path: "/" }, true]) {
@@ -217,7 +259,11 @@ describe("azure-app-service-require-client-certificates", () => {
             assert.strictEqual(isAllowedExclusion("/", ["/"]), false);
             assert.strictEqual(isAllowedExclusion("/anything", [""]), false);
             assert.strictEqual(isAllowedExclusion("/anything", ["/"]), false);
-            assert.strictEqual(isAllowedExclusion("/health", ["/health/"]), true);
+            assert.strictEqual(isAllowedExclusion("/health/", ["/health/"]), true);
+            assert.strictEqual(isAllowedExclusion("/health", ["/health/"]), false);
+            assert.strictEqual(isAllowedExclusion("/anything", ["/*"]), false);
+            assert.strictEqual(isAllowedExclusion("/anything", ["//*"]), false);
+            assert.strictEqual(isAllowedExclusion("/health/\n/", ["/health"]), false);
         });
 
         it("reports a configured allow-list entry the schema would refuse, and ignores it", async () => {

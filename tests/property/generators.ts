@@ -97,16 +97,17 @@ export const modeValue = maybeAbsent(enveloped(fc.oneof(
 // Entries an exclusion list is built from: allow-listed with /health, the root spelled many ways, path
 // tricks, look-alikes, whitespace that trim() does and does not remove.
 const exclusionEntry = fc.oneof(
-    { arbitrary: fc.constantFrom("/health", "/HEALTH", "/health/", "/Health/live", "/health//live", " /health ", "\t/health\n", "\u00a0/health"), weight: 6 },
+    { arbitrary: fc.constantFrom("/health", "/HEALTH", "/health/", "/Health/live", "/health//live", " /health ", "\t/health\n", "\u00a0/health",
+        "/HEALTH/", "/health/live", "/healthz", "/health-admin", "/health/\n/", "/health/ /"), weight: 6 },
     { arbitrary: fc.constantFrom("/", "//", "///", "\\", "/\\", " / ", "\u3000/"), weight: 2 },
     { arbitrary: fc.constantFrom("", " ", "/healthz", "/health-check", "/admin", "health", "/health/../admin", "/health/..",
         "/health/./x", "/health\\..\\admin", "/health%2F..%2Fadmin", "/health/*", "/health?x", "/he alth", "/health\u200b",
         "/health/live/../../admin", "*", "/.", "/.."), weight: 3 },
     { arbitrary: fc.string({ unit: "grapheme", maxLength: 12 }).map(s => `/${s}`), weight: 1 },
 );
-const separator = fc.constantFrom(",", ";", ", ", " ; ", ",,", ";;", " ,", "\t;");
+const separator = fc.constantFrom(",", ";", ",", ";", ", ", " ; ", ",,", ";;", " ,", "\t;");
 const exclusionList = fc.tuple(fc.array(fc.tuple(exclusionEntry, separator), { minLength: 1, maxLength: 5 }),
-    fc.constantFrom("", " ", ",", ";", "\n"), fc.constantFrom("", " ", ",", ";", "\n"))
+    fc.constantFrom("", "", "", " ", ",", ";", "\n"), fc.constantFrom("", "", "", " ", ",", ";", "\n"))
     .map(([entries, before, after]) => before + entries.map(([entry, sep], i) => (i === 0 ? "" : sep) + entry).join("") + after);
 
 export const exclusionValue = maybeAbsent(enveloped(fc.oneof(
@@ -178,7 +179,7 @@ export function appProperties(profile: AppServiceResourceProfile): fc.Arbitrary<
 
 export const clientCertOptions: fc.Arbitrary<ClientCertOptions> = fc.record({
     acceptServiceDefaultMode: fc.boolean(),
-    allowedExclusionPaths: fc.constantFrom([] as string[], ["/health"]),
+    allowedExclusionPaths: fc.constantFrom([] as string[], ["/health"], ["/health*"]),
     includeFunctionApps: fc.boolean(),
     includeWorkflowApps: fc.boolean(),
 });

@@ -14,10 +14,13 @@
 //   - enabled must be the boolean true (secrets unwrapped); mode exactly "Required"; an omitted mode is
 //     accepted only where it defaults to Required and either the provider sends that default or the
 //     acceptServiceDefaultMode option says to rely on the service's.
-//   - exclusion list: absent, null or blank → fine; not a string → wrong; entries split on "," and ";"
-//     and trimmed; an empty entry, a root ("/", "//", "\" … slashes only) or any entry that is not an
-//     allow-listed path (itself or below it, case-insensitive, trailing "/" ignored, never with a "." or
-//     ".." segment or any of \ % * ?) is wrong.
+//   - exclusion list: absent, null or "" → fine; not a string → wrong; any whitespace, control or invisible
+//     format character anywhere → wrong (how Azure splits such a list is not documented); entries split on
+//     "," and ";"; an empty entry, a root ("/", "//", "\" … slashes only) or any entry that opens more than
+//     the allow-list covers is wrong. Azure matches entries as case-insensitive prefixes: an allow-listed
+//     "/health" covers "/health/" and below, so only entries starting with "/health/" fit; an allow-listed
+//     "/health*" is the prefix itself, so every entry starting with "/health" fits. Never an entry with a "."
+//     or ".." segment or any of \ % * ?.
 //   - a known wrong value always yields a mandatory violation; an unknown value yields the SDK's advisory
 //     "can't run … during preview" only when nothing known is wrong.
 import type { AppServiceResourceProfile } from "../../lib/app-service-resources";
@@ -73,17 +76,24 @@ function withoutTrailingSlashes(text: string): string {
     return text.slice(0, end);
 }
 
+const INVISIBLE = /[\s\p{Cc}\p{Cf}]/u;
+
 function allowListed(entry: string, allowed: readonly string[]): boolean {
-    const candidate = withoutTrailingSlashes(entry.toLowerCase());
-    if (candidate === "" || ["\\", "%", "*", "?"].some(c => candidate.includes(c))) {
+    const candidate = entry.toLowerCase();
+    if (withoutTrailingSlashes(candidate) === "" || ["\\", "%", "*", "?"].some(c => candidate.includes(c))) {
         return false;
     }
     if (candidate.split("/").some(segment => segment === "." || segment === "..")) {
         return false;
     }
     return allowed.some(path => {
-        const prefix = withoutTrailingSlashes(path.trim().toLowerCase());
-        return prefix !== "" && (candidate === prefix || candidate.startsWith(prefix + "/"));
+        const item = path.trim().toLowerCase();
+        if (item.endsWith("*")) {
+            const prefix = item.slice(0, -1);
+            return withoutTrailingSlashes(prefix) !== "" && !prefix.includes("*") && candidate.startsWith(prefix);
+        }
+        const root = withoutTrailingSlashes(item);
+        return root !== "" && candidate.startsWith(root + "/");
     });
 }
 
@@ -94,10 +104,16 @@ export function exclusionProblems(list: unknown, allowed: readonly string[]): st
     if (typeof list !== "string") {
         return ["exclusion list is not a string"];
     }
-    if (isBlank(list)) {
+    if (list === "") {
         return [];
     }
     const problems: string[] = [];
+    if (INVISIBLE.test(list)) {
+        problems.push("whitespace or an invisible character in the list");
+        if (isBlank(list)) {
+            return problems;
+        }
+    }
     for (const raw of list.split(/[;,]/)) {
         const entry = raw.trim();
         if (entry === "") {

@@ -77,6 +77,33 @@ export const BYPASS_CATALOGUE: readonly Row[] = [
         options: { allowedExclusionPaths: ["/health"] },
     },
     {
+        bypass: "an exclusion list of only spaces",
+        resource: { type: "azure-native:web:WebApp", name: "spaces", properties: { ...REQUIRED, clientCertExclusionPaths: "   " } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /holds spaces, line breaks or other invisible characters/,
+    },
+    {
+        bypass: "a line break inside an allow-listed exclusion",
+        resource: { type: "azure-native:web:WebApp", name: "newline", properties: { ...REQUIRED, clientCertExclusionPaths: "/health/\n/" } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /holds spaces, line breaks or other invisible characters/,
+        options: { allowedExclusionPaths: ["/health"] },
+    },
+    {
+        bypass: "a space inside an allow-listed exclusion",
+        resource: { type: "azure-native:web:WebApp", name: "space", properties: { ...REQUIRED, clientCertExclusionPaths: "/health/ /" } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /holds spaces, line breaks or other invisible characters/,
+        options: { allowedExclusionPaths: ["/health"] },
+    },
+    {
+        bypass: "an allow-listed path is a prefix",
+        resource: { type: "azure-native:web:WebApp", name: "prefix", properties: { ...REQUIRED, clientCertExclusionPaths: "/health" } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /Azure matches exclusion paths as prefixes, so "\/health" also exempts paths such as "\/healthz"/,
+        options: { allowedExclusionPaths: ["/health"] },
+    },
+    {
         bypass: "plain HTTP",
         resource: { type: "azure-native:web:WebApp", name: "plain", properties: { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: false } },
         policy: HTTPS_ONLY_POLICY,

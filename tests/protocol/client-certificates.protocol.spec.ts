@@ -135,8 +135,11 @@ describe("protocol: enforcement levels and options through Configure", function 
 
     it("applies options sent through Configure", async () => {
         await pack.client.configure(levelWith("mandatory", { acceptServiceDefaultMode: true, allowedExclusionPaths: ["/health"], includeFunctionApps: true }));
-        const pass = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "app", properties: { clientCertEnabled: true, clientCertExclusionPaths: "/health" } });
+        const pass = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "app", properties: { clientCertEnabled: true, clientCertExclusionPaths: "/health/" } });
         assert.deepStrictEqual(ofPolicy(pass.diagnostics), []);
+        // Azure matches "/health" as a prefix: it would open "/healthz" too, beyond what "/health" allows.
+        const prefix = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "app", properties: { clientCertEnabled: true, clientCertExclusionPaths: "/health" } });
+        assert.match(ofPolicy(prefix.diagnostics).map(d => d.message).join("\n"), /Azure matches exclusion paths as prefixes/);
         const fn = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "fn", properties: { kind: "functionapp", clientCertEnabled: false } });
         assert.strictEqual(ofPolicy(fn.diagnostics).length, 1);
     });
