@@ -218,6 +218,7 @@ describe("protocol: the bypass catalogue, exemptions", function () {
         copy = copyPackWithExemptions(PACK_DIR, `exemptions:
   - {urn: "urn:pulumi:*::storefront::*", reason: "Front Door terminates mutual TLS", category: mitigated}
   - {urn: "urn:pulumi:*::*::azure-native*", reason: "every azure-native app", category: mitigated}
+  - {urn: "urn:pulumi:*::checkout::*", organization: acme, reason: "Front Door terminates mutual TLS", category: mitigated}
 `);
         ({ pack } = await startPack(copy.dir));
     });
@@ -234,6 +235,15 @@ describe("protocol: the bypass catalogue, exemptions", function () {
             properties: { clientCertEnabled: false, ...HTTPS },
         });
         assert.ok(result.diagnostics.some(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory"));
+    });
+
+    it("denies an app of another organization's project of the same name, where the entry names its organization", async () => {
+        await pack.client.configureStack({ organization: "evil", project: "checkout", stack: "prod" });
+        const result = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "shop", urn: "urn:pulumi:prod::checkout::azure-native:web:WebApp::shop", properties: { clientCertEnabled: false, ...HTTPS } });
+        assert.ok(result.diagnostics.some(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory"));
+        await pack.client.configureStack({ organization: "acme", project: "checkout", stack: "prod" });
+        const exempt = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "shop", urn: "urn:pulumi:prod::checkout::azure-native:web:WebApp::shop", properties: { clientCertEnabled: false, ...HTTPS } });
+        assert.ok(!exempt.diagnostics.some(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory"));
     });
 
     it("refuses a glob over every project's apps that does not say so", async () => {
