@@ -372,10 +372,13 @@ export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
         specification: "Ensure the web app has 'Client Certificates (Incoming client certificates)' set to 'On'",
     },
     remediationSteps: 'Set clientCertEnabled: true and clientCertMode: "Required" on an azure-native WebApp or WebAppSlot ' +
-        "or a classic AppService; clientCertificateEnabled: true and clientCertificateMode: \"Required\" on a classic " +
-        'LinuxWebApp, WindowsWebApp, LinuxFunctionApp, WindowsFunctionApp or one of their slots; clientCertMode: "Required" ' +
-        "on a classic FunctionApp. A classic Slot or FunctionAppSlot cannot require client certificates: migrate it to " +
-        "the Linux or Windows slot resource. Remove \"/\" and any path that is not allow-listed from the exclusion paths.",
+        "(any API version, local package or azure-nextgen token) or a classic AppService; clientCertificateEnabled: true " +
+        "and clientCertificateMode: \"Required\" on a classic LinuxWebApp, WindowsWebApp, LinuxFunctionApp, " +
+        'WindowsFunctionApp, one of their slots, or AppFlexConsumption; clientCertMode: "Required" on a classic FunctionApp; ' +
+        'clientCertificateMode: "Required" on a classic logicapps.Standard. A classic Slot or FunctionAppSlot cannot ' +
+        "require client certificates: migrate it to the Linux or Windows slot resource. Remove \"/\", whitespace and any " +
+        "path the allow-list does not cover from the exclusion paths (Azure matches them as prefixes). Then have the app " +
+        "validate the certificate it receives in X-ARR-ClientCert: App Service does not.",
     url: "https://learn.microsoft.com/en-us/azure/app-service/app-service-web-configure-tls-mutual-auth",
     options: clientCertificateOptions,
     includeFunctionApps: options => options.includeFunctionApps,
