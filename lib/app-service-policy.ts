@@ -17,6 +17,10 @@ import { ExemptionDecision, ExemptionEntry, ExemptionSet, packExemptions } from 
 import { observe, UnknownDuringPreview } from "./observed-values";
 import { RESOURCE_POLICY_NAMES } from "./policy-names";
 import { OptionSet } from "./policy-options";
+import { holdsUnreadable, installPolicySdkGuard, isUnreadableMarker, UNREADABLE_KEY } from "./policy-sdk-guard";
+
+// Before the first call reaches the SDK: no property value may make it answer the engine with an error.
+installPolicySdkGuard();
 
 export interface Finding {
     /** One self-contained sentence set: what was found, the fix, and why it matters. */
@@ -49,8 +53,12 @@ export interface AppServiceRule<Options> {
     readonly url?: string;
     readonly options: OptionSet<Options>;
     includeFunctionApps(options: Options): boolean;
-    /** Whether workflow apps (Logic Apps Standard) are beyond this rule, because they cannot meet it. */
-    readonly excludesWorkflowApps: boolean;
+    includeWorkflowApps(options: Options): boolean;
+    /**
+     * Why sites hosted on Azure Container Apps are not applicable, for the rules Azure's own built-ins leave
+     * them out of; undefined where the rule judges them.
+     */
+    readonly containerAppsReason?: string;
     evaluate(resource: ObservedResource, options: Options): RuleVerdict;
     /** The properties to send back when the level is `remediate`, or undefined to leave them alone. */
     remediate?(resource: ObservedResource, props: Record<string, unknown>, options: Options): Record<string, unknown> | undefined;
@@ -108,14 +116,29 @@ export function judgeResource<Options>(
         message: `The policy's configuration is unusable: ${problem}. Fix the policy pack config file.`,
     }));
     const resource = observeResource(profile, props);
-    const scope = appScope(profile, resource.read("kind"), {
+    if (isUnreadableMarker(props)) {
+        return { kind: "judged", verdict: findingOf(cannotJudgeMessage(new Error(props[UNREADABLE_KEY]))), resource, configFindings };
+    }
+    const environment = profile.properties.managedEnvironmentId;
+    const scope = appScope(profile, {
+        kind: resource.read("kind"),
+        managedEnvironmentId: environment === undefined ? undefined : resource.read(environment),
+    }, {
         includeFunctionApps: rule.includeFunctionApps(options),
-        excludesWorkflowApps: rule.excludesWorkflowApps,
+        includeWorkflowApps: rule.includeWorkflowApps(options),
+        containerAppsReason: rule.containerAppsReason,
     });
     if (!scope.inScope) {
         return { kind: "not applicable", reason: scope.reason, configFindings };
     }
-    return { kind: "judged", verdict: rule.evaluate(resource, options), resource, configFindings };
+    const verdict = rule.evaluate(resource, options);
+    const note = scope.note;
+    return {
+        kind: "judged",
+        verdict: note === undefined ? verdict : { ...verdict, findings: verdict.findings.map(f => ({ message: `${f.message} ${note}` })) },
+        resource,
+        configFindings,
+    };
 }
 
 export function exemptionTagValue(exemptions: ExemptionSet, resource: ObservedResource): unknown {
@@ -269,7 +292,12 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
                     return undefined;
                 }
                 const { values: options } = rule.options.read(args.getConfig());
-                return rule.remediate!(judgement.resource, rawCopyOf(args.props), options);
+                const props = rawCopyOf(args.props);
+                // What the SDK could not read cannot be sent back as it came: validation denies instead.
+                if (holdsUnreadable(props)) {
+                    return undefined;
+                }
+                return rule.remediate!(judgement.resource, props, options);
             } catch (error) {
                 if (error instanceof UnknownValueError) {
                     throw error;

@@ -46,12 +46,16 @@ export interface AppServiceResourceProfile {
      * `true`: the type itself is a function app (the classic provider has one type per app flavour).
      */
     readonly functionApp: "by-kind" | boolean;
+    /** The type itself is a workflow app (Logic Apps Standard), judged under the workflow-app option. */
+    readonly workflowApp?: boolean;
     readonly clientCertificates: ClientCertificateProperties;
     readonly properties: {
         readonly httpsOnly: string;
         readonly tags: string;
         /** The path to the app's minimum TLS version, inside its site configuration. */
         readonly minTlsVersion: readonly [string, string];
+        /** The managed environment that hosts the site on Azure Container Apps, where the type has one. */
+        readonly managedEnvironmentId?: string;
     };
     /**
      * What applies when certificates are enabled and the mode is left out, and who applies it: the
@@ -72,6 +76,7 @@ const nativeNames = {
     httpsOnly: "httpsOnly",
     tags: "tags",
     siteConfig: "siteConfig",
+    managedEnvironmentId: "managedEnvironmentId",
 } as const satisfies Record<string, keyof NativeWebAppArgs>;
 const nativeMinTlsVersion = "minTlsVersion" as const satisfies keyof NativeSiteConfigArgs;
 
@@ -90,6 +95,7 @@ const nativeWebApp: AppServiceResourceProfile = {
         httpsOnly: nativeNames.httpsOnly,
         tags: nativeNames.tags,
         minTlsVersion: [nativeNames.siteConfig, nativeMinTlsVersion],
+        managedEnvironmentId: nativeNames.managedEnvironmentId,
     },
     omittedMode: { value: CLIENT_CERT_MODE_REQUIRED, appliedBy: "service" },
     highestMinTlsVersion: "1.3",
@@ -97,10 +103,27 @@ const nativeWebApp: AppServiceResourceProfile = {
 
 const nativeWebAppSlot: AppServiceResourceProfile = { ...nativeWebApp, resourceName: "WebAppSlot", isSlot: true };
 
-// `azure-native:web:WebApp`, and every explicit API version of it (`azure-native:web/v20220901:WebApp`,
-// `azure-native:web/v20260301preview:WebApp`). Anchored on both ends so that look-alikes such as
-// `azure-native:web:WebAppSlotConfigurationNames` or `azure-native:webx:WebApp` stay out.
-const NATIVE_TOKEN = /^azure-native:web(?:\/v\d{8}[a-z]*)?:(WebApp|WebAppSlot)$/;
+// An API version as azure-native spells it in tokens and package names: `v20220901`, `v20231201preview`.
+const API_VERSION = "v\\d{8}[a-z]*";
+
+// Every token under which a program can deploy `Microsoft.Web/sites` (and `/slots`) with azure-native's
+// property names, as one regular expression (a resource of another type costs one test). Anchored on both
+// ends so that look-alikes such as `azure-native:web:WebAppSlotConfigurationNames` or
+// `azure-native:webx:WebApp` stay out. The forms, in order:
+// - `azure-native:web:WebApp`, and every explicit API version of it (`azure-native:web/v20220901:WebApp`,
+//   `azure-native:web/v20260301preview:WebApp`);
+// - a local package for one API version, as `pulumi package add azure-native web v20240401` generates it (the
+//   upgrade path azure-native v3 documents): package `azure-native_web_v20240401`, tokens `…:web:WebApp`, or
+//   `…:web/v20240401:WebApp` in earlier v3 releases. The module is written as the user typed it and matched
+//   case-insensitively (createSchema and filterTokens in pulumi-azure-native's
+//   provider/pkg/provider/provider_parameterize.go);
+// - the deprecated azure-nextgen provider, azure-native's predecessor, with the same property names:
+//   `azure-nextgen:web/latest:WebApp`, `azure-nextgen:web/v20200601:WebAppSlot`.
+const NATIVE_TOKEN = new RegExp("^(?:" + [
+    `azure-native:web(?:/${API_VERSION})?`,
+    `azure-native_[wW][eE][bB]_${API_VERSION}:[wW][eE][bB](?:/${API_VERSION})?`,
+    `azure-nextgen:web/(?:latest|${API_VERSION})`,
+].join("|") + "):(WebApp|WebAppSlot)$");
 
 // The classic provider (@pulumi/azure v6, module appservice). The type checks the token against the
 // resource's name, the way the provider derives one from the other.
@@ -173,6 +196,26 @@ const classicProfiles = new Map<string, AppServiceResourceProfile>([
         ["LinuxFunctionAppSlot", "WindowsFunctionAppSlot"])],
 ]);
 
+// The current function app on the Flex Consumption plan (`azurerm_function_app_flex_consumption`): the current
+// resources' names, and like them a client_certificate_mode that defaults to "Optional" and is always sent.
+classicProfiles.set(classicToken("AppFlexConsumption"), classicCurrent("AppFlexConsumption", false, true));
+
+// Logic Apps Standard (`azurerm_logic_app_standard`, module logicapps): a workflow app with only
+// clientCertificateMode; azurerm sets clientCertEnabled exactly when the mode is set
+// (`clientCertEnabled := clientCertMode != ""`), as on the legacy FunctionApp. No exclusion paths; TLS in
+// siteConfig.minTlsVersion, 1.0 to 1.3.
+classicProfiles.set("azure:logicapps/standard:Standard", {
+    provider: "azure",
+    resourceName: "logicapps.Standard",
+    isSlot: false,
+    functionApp: true,
+    workflowApp: true,
+    clientCertificates: { kind: "mode-implies-enabled", mode: "clientCertificateMode" },
+    properties: { ...classicCommon, minTlsVersion: ["siteConfig", "minTlsVersion"] },
+    omittedMode: { value: CLIENT_CERT_MODE_REQUIRED, appliedBy: "service" },
+    highestMinTlsVersion: "1.3",
+});
+
 /** Every classic type token the pack judges. */
 export const CLASSIC_TYPES: readonly string[] = [...classicProfiles.keys()];
 
@@ -181,11 +224,15 @@ export function appServiceProfileFor(type: string): AppServiceResourceProfile | 
     if (typeof type !== "string") {
         return undefined;
     }
+    const classic = classicProfiles.get(type);
+    if (classic) {
+        return classic;
+    }
     const native = NATIVE_TOKEN.exec(type);
     if (native) {
         return native[1] === "WebApp" ? nativeWebApp : nativeWebAppSlot;
     }
-    return classicProfiles.get(type);
+    return undefined;
 }
 
 /** `siteConfig.minTlsVersion`: a property path as a message shows it. */

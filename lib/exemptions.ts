@@ -6,6 +6,7 @@ import * as path from "path";
 import type { ValidateFunction } from "ajv";
 import picomatch = require("picomatch");
 import { UnknownDuringPreview } from "./observed-values";
+import { engineStack } from "./policy-sdk-guard";
 
 export const EXEMPTIONS_FILE_NAME = "exemptions.yaml";
 export const DEFAULT_MAX_WAIVER_DAYS = 180;
@@ -27,6 +28,11 @@ export interface ExemptionEntry {
     readonly ticket?: string;
     readonly approvedBy?: string;
     readonly matchesEveryProject?: boolean;
+    /**
+     * The Pulumi organization the entry is granted to, compared with the one the engine names in ConfigureStack
+     * (not with anything the program chooses). Absent: any organization the pack runs in.
+     */
+    readonly organization?: string;
     readonly source: "file" | "tag";
 }
 
@@ -72,6 +78,7 @@ const entrySchema = {
         ticket: { type: "string" },
         approvedBy: { type: "string" },
         matchesEveryProject: { type: "boolean" },
+        organization: { type: "string", minLength: 1, pattern: "^\\S+$" },
     },
 } as const;
 
@@ -318,12 +325,17 @@ export class ExemptionSet {
         return [];
     }
 
-    /** The entries whose URN glob matches, honoured or not. */
-    matching(urn: string, policyName?: string): ExemptionEntry[] {
+    /**
+     * The entries whose URN glob matches, honoured or not. An entry that names an organization matches only in
+     * that organization, or, where the engine has not named one, matches so that the deny can say why it is
+     * not honoured.
+     */
+    matching(urn: string, policyName?: string, organization: string | undefined = engineStack().organization): ExemptionEntry[] {
         return this.candidates(urn)
             // An entry that is refused still matches, so that the deny can say which entry was refused and why.
             .filter(c => c.matches(urn)
-                && (policyName === undefined || !c.entry.policies || c.entry.policies.includes(policyName)))
+                && (policyName === undefined || !c.entry.policies || c.entry.policies.includes(policyName))
+                && (c.entry.organization === undefined || organization === undefined || sameOrganization(c.entry.organization, organization)))
             .map(c => c.entry);
     }
 
@@ -331,8 +343,9 @@ export class ExemptionSet {
      * Whether `policyName` is exempted for the resource at `urn`. `tagValue` is the resource's
      * self-declared exemption tag, read only when the file allows such tags.
      */
-    decide(urn: string, policyName: string, now: Date, tagValue?: unknown): ExemptionDecision {
-        const candidates: ExemptionEntry[] = this.matching(urn, policyName);
+    decide(urn: string, policyName: string, now: Date, tagValue?: unknown,
+        organization: string | undefined = engineStack().organization): ExemptionDecision {
+        const candidates: ExemptionEntry[] = this.matching(urn, policyName, organization);
         const rejected: ExemptionProblem[] = [];
         if (this.settings.tagExemptions.allowed && tagValue !== undefined) {
             if (tagValue instanceof UnknownDuringPreview) {
@@ -351,6 +364,13 @@ export class ExemptionSet {
                 ...(this.compiledOf.get(entry)?.problems ?? []),
                 ...this.timeProblems(entry, now),
             ];
+            if (entry.organization !== undefined && organization === undefined) {
+                problems.push({
+                    entry: entry.number, urn: entry.urn, field: "organization",
+                    message: `"organization" is ${JSON.stringify(entry.organization)}, but the Pulumi engine has not said which ` +
+                        "organization this stack belongs to (it does so in ConfigureStack), so the entry cannot be checked",
+                });
+            }
             if (problems.length > 0) {
                 rejected.push(...problems);
                 continue;
@@ -370,6 +390,11 @@ export class ExemptionSet {
         }
         return rejected.length > 0 ? { kind: "rejected", problems: rejected } : { kind: "none" };
     }
+}
+
+/** Pulumi organization names are compared without regard to case. */
+function sameOrganization(a: string, b: string): boolean {
+    return a.toLowerCase() === b.toLowerCase();
 }
 
 function defaultSettings(): ExemptionSettings {
@@ -397,6 +422,7 @@ function compileEntry(raw: unknown, number: number, validate: ValidateFunction, 
         ticket: typeof fields.ticket === "string" ? fields.ticket : undefined,
         approvedBy: typeof fields.approvedBy === "string" ? fields.approvedBy : undefined,
         matchesEveryProject: fields.matchesEveryProject === true,
+        organization: typeof fields.organization === "string" ? fields.organization : undefined,
         source: "file",
     };
     const at = { entry: number, urn: rawUrn };

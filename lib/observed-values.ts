@@ -1,6 +1,7 @@
 // Reading resource properties as they really arrive: wrapped in the SDK's unknown-checking proxy,
 // sometimes secret, sometimes of a type nobody declared.
 import { Secret, UnknownValueError } from "@pulumi/policy";
+import { ENCRYPTED_SECRET_DESCRIPTION, isUnreadableMarker, UNREADABLE_KEY } from "./policy-sdk-guard";
 
 /** A property whose value the engine cannot know until the update runs (`pulumi preview`). */
 export class UnknownDuringPreview {
@@ -29,6 +30,14 @@ export class EncryptedSecret {
 }
 
 /**
+ * A value the policy SDK could not read (an asset with only a hash, a signature it does not know), as the
+ * pack's guarded deserializer marks it: a rule that reads one denies, because it cannot judge it.
+ */
+export class UnreadableValue {
+    constructor(readonly description: string) {}
+}
+
+/**
  * Reads `path` from `props`. Returns the plain value (secrets unwrapped), `undefined` when absent,
  * an `UnknownDuringPreview` when the engine does not know it yet, or `EncryptedSecret`.
  * Never throws: every odd shape becomes a value the rules can judge.
@@ -38,7 +47,7 @@ export function observe(props: unknown, path: readonly string[]): unknown {
     const walked: string[] = [];
     for (const key of path) {
         current = unwrapSecret(current);
-        if (current instanceof UnknownDuringPreview || current instanceof EncryptedSecret) {
+        if (current instanceof UnknownDuringPreview || current instanceof EncryptedSecret || current instanceof UnreadableValue) {
             return current;
         }
         if (current === null || typeof current !== "object" || Array.isArray(current)) {
@@ -73,6 +82,9 @@ function unwrapSecret(value: unknown): unknown {
                 return EncryptedSecret.instance;
             }
             value = value.value;
+        } else if (isUnreadableMarker(value)) {
+            const description = value[UNREADABLE_KEY];
+            return description === ENCRYPTED_SECRET_DESCRIPTION ? EncryptedSecret.instance : new UnreadableValue(description);
         } else {
             break;
         }
@@ -112,6 +124,9 @@ export function describeValue(value: unknown): string {
     }
     if (value instanceof EncryptedSecret) {
         return "an encrypted secret the pack cannot read";
+    }
+    if (value instanceof UnreadableValue) {
+        return `${value.description}, which the pack cannot read`;
     }
     if (typeof value === "string") {
         const shown = value.length > MAX_SHOWN ? `${value.slice(0, MAX_SHOWN)}…` : value;

@@ -17,7 +17,7 @@ import {
     RuleVerdict,
     undeterminedBy,
 } from "../lib/app-service-policy";
-import { describeValue, EncryptedSecret, isUndetermined, observe } from "../lib/observed-values";
+import { describeValue, EncryptedSecret, isUndetermined, observe, UnreadableValue } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { MINIMUM_TLS_POLICY } from "../lib/policy-names";
@@ -38,10 +38,17 @@ export const minimumTlsOptions = defineOptions({
     },
     includeFunctionApps: {
         type: "boolean",
-        default: false,
+        default: true,
         strictest: true,
-        description: "Also judge function apps (kind functionapp, or the classic provider's function app resources). " +
-            "Workflow apps (Logic Apps Standard) are never judged.",
+        description: "Judge function apps too (kind functionapp, and the classic provider's function app resources). " +
+            "Setting it to false trusts kind, a label the program declares.",
+    },
+    includeWorkflowApps: {
+        type: "boolean",
+        default: true,
+        strictest: true,
+        description: "Judge workflow apps too (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
+            "logicapps.Standard). Setting it to false trusts kind, a label the program declares.",
     },
 });
 
@@ -55,7 +62,8 @@ export interface TlsSettings {
 }
 
 function isPlainObject(value: unknown): value is Record<string, unknown> {
-    return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof EncryptedSecret);
+    return value !== null && typeof value === "object" && !Array.isArray(value) && !(value instanceof EncryptedSecret)
+        && !(value instanceof UnreadableValue);
 }
 
 export function observeTlsSettings(resource: ObservedResource): TlsSettings {
@@ -166,8 +174,7 @@ export const minimumTlsRule: AppServiceRule<MinimumTlsOptions> = {
     url: "https://learn.microsoft.com/en-us/azure/app-service/overview-tls",
     options: minimumTlsOptions,
     includeFunctionApps: options => options.includeFunctionApps,
-    // Workflow apps run on the Functions host: judged with the function apps.
-    excludesWorkflowApps: false,
+    includeWorkflowApps: options => options.includeWorkflowApps,
     evaluate: (resource, options) => checkMinimumTlsVersion(observeTlsSettings(resource), resource.profile, options),
     remediate: (resource, props, options) => remediateMinimumTlsVersion(resource.profile, props, options),
 };

@@ -23,7 +23,9 @@ import { CLIENT_CERTIFICATES_POLICY } from "../lib/policy-names";
 
 
 const WHY = "Why: without a required client certificate, anyone who reaches the app can impersonate a legitimate " +
-    "client, and a man in the middle can relay its traffic unnoticed (CIS Azure 9.4).";
+    "client, and a man in the middle can relay its traffic unnoticed (CIS Azure 9.4). With Required, App Service " +
+    "demands a certificate and forwards it to the app (X-ARR-ClientCert) without validating it: the app must still " +
+    "check that it trusts the certificate.";
 
 export const clientCertificateOptions = defineOptions({
     acceptServiceDefaultMode: {
@@ -36,17 +38,27 @@ export const clientCertificateOptions = defineOptions({
     allowedExclusionPaths: {
         type: "string-list",
         default: [],
-        itemPattern: "^/[^,;]*[^,;/\\s][^,;]*$",
-        itemDescription: "a path such as /health (not the root, no , or ;)",
-        description: "Paths (and the paths below them) that clientCertExclusionPaths may exempt from client " +
-            "certificates, for example /health. The root / can never be exempted.",
+        itemPattern: "^/[^,;]*[^,;/\\s*][^,;]*$",
+        itemDescription: "a path such as /health or /health* (not the root, no , or ;)",
+        description: "What clientCertExclusionPaths may exempt from client certificates. Azure matches each exclusion " +
+            "as a prefix, so /health admits the exclusions /health/ and /health/live (which open only what lies below " +
+            "/health), never /health itself, which would also open /healthz; /health* admits /health and every path " +
+            "that starts with it, exactly as Azure reads it. The root / can never be exempted.",
     },
     includeFunctionApps: {
         type: "boolean",
-        default: false,
+        default: true,
         strictest: true,
-        description: "Also require client certificates on function apps (kind functionapp). Workflow apps " +
-            "(Logic Apps Standard) are never judged: they cannot require client certificates.",
+        description: "Judge function apps (kind functionapp, and the classic provider's function app resources). " +
+            "Setting it to false trusts kind, a label the program declares: any app could claim to be a function app.",
+    },
+    includeWorkflowApps: {
+        type: "boolean",
+        default: true,
+        strictest: true,
+        description: "Judge workflow apps (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
+            "logicapps.Standard), which can require client certificates. Setting it to false trusts kind, a label " +
+            "the program declares.",
     },
 });
 
@@ -134,7 +146,7 @@ export function checkCertificateRequirement(
             return undeterminedBy(mode);
         }
         return requirementFinding([mode === undefined
-            ? `${names.mode} is not set, so client certificates are off (this legacy ${profile.resourceName} ` +
+            ? `${names.mode} is not set, so client certificates are off (this ${profile.replacedBy ? "legacy " : ""}${profile.resourceName} ` +
                 `turns them on only through ${names.mode})`
             : modeProblem(names.mode, mode)].filter((p): p is string => p !== undefined), profile);
     }
@@ -179,6 +191,16 @@ export function splitExclusionPaths(list: string): string[] {
 }
 
 /**
+ * Whitespace, line breaks, control and invisible format characters anywhere in a list: App Service does not
+ * document how it splits or trims such a list, so the pack cannot tell what it exempts.
+ */
+const UNREADABLE_IN_LIST = /[\s\p{Cc}\p{Cf}]/u;
+
+export function hasUnreadableCharacters(list: string): boolean {
+    return UNREADABLE_IN_LIST.test(list);
+}
+
+/**
  * Azure matches exclusion paths as case-insensitive prefixes, so `/` exempts the whole site. Slashes
  * alone, or a backslash, are read as the root too: the pack does not bet on how the front end
  * normalises them.
@@ -197,16 +219,36 @@ function normalisePath(path: string): string {
     return lower.slice(0, end);
 }
 
-/** An allow-listed path admits itself and what lies below it: `/health` admits `/health/live`, not `/healthz`. */
+/**
+ * Whether an exclusion entry opens only what the allow-list covers. Azure matches an entry as a
+ * case-insensitive prefix of the request path: the entry `/health` opens `/healthz` and `/health-admin` too.
+ * - An allow-listed `/health` covers `/health/` and below, so it admits entries that start with `/health/`
+ *   (`/health/`, `/health/live`); the entry `/health` itself opens more, and is refused.
+ * - An allow-listed `/health*` is the prefix itself, as Azure reads it: it admits `/health`, `/healthz`, and
+ *   every entry that starts with `/health`.
+ * Entries with `.` or `..` segments, or any of `\ % * ?`, are never admitted: the pack does not bet on how the
+ * front end normalises them.
+ */
 export function isAllowedExclusion(path: string, allowedPaths: readonly string[]): boolean {
-    const candidate = normalisePath(path);
-    if (candidate === "" || /(^|\/)\.\.?(\/|$)|[\\%*?]/.test(candidate)) {
+    const candidate = path.toLowerCase();
+    if (normalisePath(candidate) === "" || hasUnreadableCharacters(candidate) || /(^|\/)\.\.?(\/|$)|[\\%*?]/.test(candidate)) {
         return false;
     }
     return allowedPaths.some(allowed => {
-        const prefix = normalisePath(allowed);
-        return prefix !== "" && (candidate === prefix || candidate.startsWith(`${prefix}/`));
+        const trimmed = allowed.trim();
+        if (trimmed.endsWith("*")) {
+            const prefix = trimmed.slice(0, -1).toLowerCase();
+            return normalisePath(prefix) !== "" && !prefix.includes("*") && candidate.startsWith(prefix);
+        }
+        const root = normalisePath(trimmed);
+        return root !== "" && candidate.startsWith(`${root}/`);
     });
+}
+
+/** The allow-listed path an entry names exactly (`/health` for `/health` or `/HEALTH`), when it is one. */
+function allowListedAsIs(path: string, allowedPaths: readonly string[]): string | undefined {
+    const candidate = normalisePath(path);
+    return allowedPaths.find(allowed => !allowed.trim().endsWith("*") && normalisePath(allowed) === candidate && candidate !== "");
 }
 
 export function checkExclusionPaths(
@@ -228,11 +270,20 @@ export function checkExclusionPaths(
             `tell what it exempts from client certificates. Fix: remove ${property}, or set it to a string of ` +
             `allow-listed paths such as "/health". ${WHY}`);
     }
-    if (list.trim() === "") {
+    if (list === "") {
         return NO_FINDINGS;
     }
-    const paths = splitExclusionPaths(list);
     const verdicts: RuleVerdict[] = [];
+    if (hasUnreadableCharacters(list)) {
+        verdicts.push(findingOf(`${property} is ${describeValue(list)}, which holds spaces, line breaks or other invisible ` +
+            "characters; App Service does not document how it splits such a list, so the pack cannot tell what it exempts " +
+            `from client certificates. Fix: write ${property} as paths separated by "," or ";" with no whitespace, ` +
+            `for example "/health/", or remove it. ${WHY}`));
+        if (list.trim() === "") {
+            return combineVerdicts(...verdicts);
+        }
+    }
+    const paths = splitExclusionPaths(list);
     const rootPaths = paths.filter(isRootPath);
     if (rootPaths.length > 0) {
         verdicts.push(findingOf(`${property} is ${describeValue(list)}, which excludes the root path "/" and so exempts ` +
@@ -246,8 +297,16 @@ export function checkExclusionPaths(
     if (notAllowed.length > 0) {
         const shown = notAllowed.slice(0, 5).map(path => describeValue(path)).join(", ") +
             (notAllowed.length > 5 ? ` and ${notAllowed.length - 5} more` : "");
+        // An entry that names an allow-listed path as is opens more than the allow-list covers: say how to fix it.
+        const asIs = notAllowed.map(path => [path, allowListedAsIs(path, options.allowedExclusionPaths)] as const)
+            .filter((pair): pair is readonly [string, string] => pair[1] !== undefined);
+        const prefixNote = asIs.length === 0 ? "" :
+            ` Azure matches exclusion paths as prefixes, so ${describeValue(asIs[0][0])} also exempts paths such as ` +
+            `${describeValue(`${normalisePath(asIs[0][0])}z`)}, beyond the allow-listed ${describeValue(asIs[0][1])}, which covers ` +
+            `what lies below it: write ${describeValue(`${asIs[0][0].replace(/\/+$/, "")}/`)} instead, or have ` +
+            `${describeValue(`${asIs[0][1].replace(/\/+$/, "")}*`)} allow-listed to accept the prefix as Azure reads it.`;
         verdicts.push(findingOf(`${property} exempts ${shown} from client certificates, which the policy's ` +
-            `allowedExclusionPaths option does not allow. Fix: remove ${notAllowed.length === 1 ? "it" : "them"} from ` +
+            `allowedExclusionPaths option does not allow.${prefixNote} Fix: remove ${notAllowed.length === 1 ? "it" : "them"} from ` +
             `${property}, or have the path allow-listed in the policy pack config. ${WHY}`));
     }
     return combineVerdicts(...verdicts);
@@ -311,14 +370,19 @@ export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
     severity: "high",
     framework: cisAzureFoundations("9.4", "Ensure the web app has 'Client Certificates (Incoming client certificates)' set to 'On'"),
     remediationSteps: 'Set clientCertEnabled: true and clientCertMode: "Required" on an azure-native WebApp or WebAppSlot ' +
-        "or a classic AppService; clientCertificateEnabled: true and clientCertificateMode: \"Required\" on a classic " +
-        'LinuxWebApp, WindowsWebApp, LinuxFunctionApp, WindowsFunctionApp or one of their slots; clientCertMode: "Required" ' +
-        "on a classic FunctionApp. A classic Slot or FunctionAppSlot cannot require client certificates: migrate it to " +
-        "the Linux or Windows slot resource. Remove \"/\" and any path that is not allow-listed from the exclusion paths.",
+        "(any API version, local package or azure-nextgen token) or a classic AppService; clientCertificateEnabled: true " +
+        "and clientCertificateMode: \"Required\" on a classic LinuxWebApp, WindowsWebApp, LinuxFunctionApp, " +
+        'WindowsFunctionApp, one of their slots, or AppFlexConsumption; clientCertMode: "Required" on a classic FunctionApp; ' +
+        'clientCertificateMode: "Required" on a classic logicapps.Standard. A classic Slot or FunctionAppSlot cannot ' +
+        "require client certificates: migrate it to the Linux or Windows slot resource. Remove \"/\", whitespace and any " +
+        "path the allow-list does not cover from the exclusion paths (Azure matches them as prefixes). Then have the app " +
+        "validate the certificate it receives in X-ARR-ClientCert: App Service does not.",
     url: "https://learn.microsoft.com/en-us/azure/app-service/app-service-web-configure-tls-mutual-auth",
     options: clientCertificateOptions,
     includeFunctionApps: options => options.includeFunctionApps,
-    excludesWorkflowApps: true,
+    includeWorkflowApps: options => options.includeWorkflowApps,
+    containerAppsReason: "App Service's client-certificate settings do not apply there; require client certificates on " +
+        "the container app's ingress instead (configuration.ingress.clientCertificateMode: \"require\").",
     evaluate: (resource, options) =>
         findClientCertificateViolations(observeClientCertificateSettings(resource), resource.profile, options),
     remediate: (resource, props) =>

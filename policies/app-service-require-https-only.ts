@@ -23,10 +23,17 @@ const WHY = "Why: client certificates only exist on HTTPS; with httpsOnly false,
 export const httpsOnlyOptions = defineOptions({
     includeFunctionApps: {
         type: "boolean",
-        default: false,
+        default: true,
         strictest: true,
-        description: "Also require HTTPS only on function apps (kind functionapp, or the classic provider's function " +
-            "app resources). Workflow apps (Logic Apps Standard) are never judged.",
+        description: "Require HTTPS only on function apps too (kind functionapp, and the classic provider's function " +
+            "app resources). Setting it to false trusts kind, a label the program declares.",
+    },
+    includeWorkflowApps: {
+        type: "boolean",
+        default: true,
+        strictest: true,
+        description: "Require HTTPS only on workflow apps too (Logic Apps Standard: kind functionapp,workflowapp, and " +
+            "the classic logicapps.Standard). Setting it to false trusts kind, a label the program declares.",
     },
 });
 
@@ -64,8 +71,9 @@ export const httpsOnlyRule: AppServiceRule<HttpsOnlyOptions> = {
     url: "https://learn.microsoft.com/en-us/azure/app-service/configure-ssl-bindings#enforce-https",
     options: httpsOnlyOptions,
     includeFunctionApps: options => options.includeFunctionApps,
-    // Workflow apps run on the Functions host: judged with the function apps.
-    excludesWorkflowApps: false,
+    includeWorkflowApps: options => options.includeWorkflowApps,
+    containerAppsReason: "App Service's httpsOnly does not apply there; turn plain HTTP away on the container app's " +
+        "ingress instead (configuration.ingress.allowInsecure: false).",
     evaluate: (resource: ObservedResource) => checkHttpsOnly(resource.read(resource.profile.properties.httpsOnly), resource.profile),
     remediate: (resource, props) => remediateHttpsOnly(resource.profile, props),
 };

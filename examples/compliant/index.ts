@@ -1,6 +1,6 @@
-// Everything here passes the pack: each web app and slot requires client certificates, the one
-// exclusion path is allow-listed by this example's policy-pack-config.json, and the function and
-// workflow apps are out of the policy's scope.
+// Everything here passes the pack: each web app, slot, function app and workflow app requires client
+// certificates, the one exclusion path is allow-listed by this example's policy-pack-config.json, and the
+// function app hosted on Azure Container Apps is not applicable (its ingress carries the requirement).
 import * as resources from "@pulumi/azure-native/resources";
 import * as storage from "@pulumi/azure-native/storage";
 import * as web from "@pulumi/azure-native/web";
@@ -45,22 +45,38 @@ new web.WebAppSlot("api-staging", {
     clientCertMode: "Required",
 }, { parent: api });
 
-// /health is allow-listed in policy-pack-config.json, so the load balancer's probe may skip the certificate.
+// /health is allow-listed in policy-pack-config.json, so the load balancer's probe of /health/ may skip the
+// certificate. Azure matches exclusion paths as prefixes: "/health/" opens only what lies below /health/, where
+// "/health" would also open /healthz and /health-admin, beyond what the allow-list covers.
 new web.WebApp("portal", {
     ...hardened,
     clientCertEnabled: true,
     clientCertMode: "Required",
-    clientCertExclusionPaths: "/health",
+    clientCertExclusionPaths: "/health/",
 });
 
-// Function apps are judged only when the policy's includeFunctionApps option is true (off here).
+// Function apps are judged like web apps: kind is a label, so it takes nothing out of scope.
 new web.WebApp("orders-func", {
     ...hardened,
     kind: "functionapp,linux",
+    clientCertEnabled: true,
+    clientCertMode: "Required",
 });
 
-// Logic Apps Standard cannot require client certificates, so the policy never judges it.
+// Logic Apps Standard can require client certificates too, and is judged.
 new web.WebApp("workflows", {
     ...hardened,
     kind: "functionapp,workflowapp",
+    clientCertEnabled: true,
+    clientCertMode: "Required",
+});
+
+// A function app hosted on Azure Container Apps: its kind and its managed environment place it there, where
+// App Service's client-certificate and HTTPS settings do not apply. The container app's ingress carries
+// them (configuration.ingress.clientCertificateMode: "require"), so those two rules report it not applicable.
+new web.WebApp("orders-aca", {
+    resourceGroupName: group.name,
+    kind: "functionapp,linux,container,azurecontainerapps",
+    managedEnvironmentId: "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/orders",
+    siteConfig: { minTlsVersion: "1.2" },
 });

@@ -50,7 +50,8 @@ new web.WebApp("app-root-excluded", {
     clientCertExclusionPaths: "/",
 });
 
-// /health is fine only once the policy pack config allow-lists it (it does not here).
+// An exclusion needs the policy pack config's allow-list (it holds none here). Azure matches it as a prefix, so
+// "/health" also opens /healthz: with "/health" allow-listed, write "/health/"; "/health" itself needs "/health*".
 new web.WebApp("app-path-excluded", {
     ...hardened,
     clientCertEnabled: true,
@@ -67,3 +68,6 @@ new web.WebAppSlot("shop-staging", {
     clientCertEnabled: true,
     clientCertMode: "OptionalInteractiveUser",
 }, { parent: shop });
+
+// A function app, by its kind: kind is a label the program declares, so it is judged like any app.
+new web.WebApp("func-labelled", { ...hardened, kind: "functionapp", clientCertEnabled: false });

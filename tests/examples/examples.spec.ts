@@ -23,8 +23,9 @@ const EXPECTED: Record<string, Expected> = {
         "api": ["compliant", []],
         "api-staging": ["compliant", []],
         "portal": ["compliant", []],
-        "orders-func": ["out of scope", []],
-        "workflows": ["out of scope", []],
+        "orders-func": ["compliant", []],
+        "workflows": ["compliant", []],
+        "orders-aca": ["out of scope", []],
     },
     noncompliant: {
         "rg": NOT_JUDGED,
@@ -38,6 +39,7 @@ const EXPECTED: Record<string, Expected> = {
         "app-path-excluded": DENIED,
         "shop": ["compliant", []],
         "shop-staging": DENIED,
+        "func-labelled": DENIED,
     },
     migration: {
         "rg": NOT_JUDGED,

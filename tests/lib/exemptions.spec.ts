@@ -194,6 +194,32 @@ describe("exemptions", () => {
         });
     });
 
+    describe("organization", () => {
+        const acme = parse(entryYaml({ ...WAIVER, organization: "acme" }));
+        it("honours an entry only in the organization the engine names, without regard to case", () => {
+            assert.strictEqual(acme.decide(URN, POLICY, NOW, undefined, "acme").kind, "exempt");
+            assert.strictEqual(acme.decide(URN, POLICY, NOW, undefined, "Acme").kind, "exempt");
+            assert.strictEqual(acme.decide(URN, POLICY, NOW, undefined, "evil").kind, "none");
+            assert.deepStrictEqual(acme.matching(URN, POLICY, "evil"), []);
+        });
+        it("refuses an entry that names one while the engine has named none, saying why", () => {
+            const decision = acme.decide(URN, POLICY, NOW, undefined, undefined);
+            assert.strictEqual(decision.kind, "rejected");
+            assert.match(decision.kind === "rejected" ? decision.problems[0].message : "", /has not said which organization/);
+        });
+        it("leaves entries without one as they were, in every organization", () => {
+            const any = parse(entryYaml(WAIVER));
+            for (const organization of [undefined, "acme", "evil"]) {
+                assert.strictEqual(any.decide(URN, POLICY, NOW, undefined, organization).kind, "exempt");
+            }
+        });
+        it("refuses an empty or padded organization", () => {
+            for (const organization of ["", " acme", "ac me"]) {
+                assert.ok(parse(entryYaml({ ...WAIVER, organization })).problems(NOW).some(p => p.field === "organization"), organization);
+            }
+        });
+    });
+
     it("finds the pack root from the code, not the working directory", () => {
         assert.strictEqual(packRoot(path.join(__dirname, "..", "..", "lib")), path.resolve(__dirname, "..", ".."));
         assert.strictEqual(packRoot(path.join(__dirname, "..", "..", "bin", "lib")), path.resolve(__dirname, "..", ".."));

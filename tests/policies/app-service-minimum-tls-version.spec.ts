@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
 import { judgeWithExemptions } from "../../lib/app-service-policy";
-import { CLASSIC_TYPES } from "../../lib/app-service-resources";
+import { appServiceProfileFor, CLASSIC_TYPES } from "../../lib/app-service-resources";
 import { ExemptionSet } from "../../lib/exemptions";
 import { MINIMUM_TLS_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { minimumTlsRule, minimumTlsVersion, tlsVersionRank } from "../../policies/app-service-minimum-tls-version";
@@ -21,8 +21,7 @@ const LINUX_WEB_APP = "azure:appservice/linuxWebApp:LinuxWebApp";
 const APP_SERVICE = "azure:appservice/appService:AppService";
 const FUNCTIONS = { includeFunctionApps: true };
 const TLS_13 = { minimumTlsVersion: "1.3" };
-const LEGACY = new Set(["AppService", "Slot", "FunctionApp", "FunctionAppSlot"]);
-const isFunctionApp = (type: string) => /FunctionApp/.test(type);
+const isFunctionApp = (type: string) => appServiceProfileFor(type)?.functionApp === true;
 
 // [token, resource name, the TLS property inside siteConfig as the provider sends it, is legacy classic]
 const TYPES: [string, string, string, boolean][] = [
@@ -31,8 +30,8 @@ const TYPES: [string, string, string, boolean][] = [
     ["azure-native:web/v20220901:WebApp", "WebApp", "minTlsVersion", false],
     ["azure-native:web/v20231201preview:WebAppSlot", "WebAppSlot", "minTlsVersion", false],
     ...CLASSIC_TYPES.map((type): [string, string, string, boolean] => {
-        const name = type.split(":").pop()!;
-        return [type, name, LEGACY.has(name) ? "minTlsVersion" : "minimumTlsVersion", LEGACY.has(name)];
+        const profile = appServiceProfileFor(type)!;
+        return [type, profile.resourceName, profile.properties.minTlsVersion[1], profile.replacedBy !== undefined];
     }),
 ];
 
@@ -41,10 +40,12 @@ describe("azure-app-service-minimum-tls-version", () => {
         assert.strictEqual(policy.name, MINIMUM_TLS_POLICY);
         assert.strictEqual(policy.enforcementLevel, "advisory");
         const properties = policy.configSchema!.properties;
-        assert.deepStrictEqual(Object.keys(properties).sort(), ["includeFunctionApps", "minimumTlsVersion"]);
+        assert.deepStrictEqual(Object.keys(properties).sort(), ["includeFunctionApps", "includeWorkflowApps", "minimumTlsVersion"]);
         assert.deepStrictEqual(properties.minimumTlsVersion.enum, ["1.2", "1.3"]);
         assert.strictEqual(properties.minimumTlsVersion.default, "1.2");
-        assert.strictEqual(properties.includeFunctionApps.default, false);
+        // kind is a label: nothing is left out unless the config says so.
+        assert.strictEqual(properties.includeFunctionApps.default, true);
+        assert.strictEqual(properties.includeWorkflowApps.default, true);
     });
 
     it("ranks the known versions in order and nothing else", () => {
@@ -108,10 +109,12 @@ describe("azure-app-service-minimum-tls-version", () => {
             });
 
             if (isFunctionApp(type)) {
-                it("is a function app: out of scope by default", async () => {
-                    const outcome = await runResourcePolicy(policy, { type, props: site("1.0") });
+                const option = appServiceProfileFor(type)!.workflowApp ? "includeWorkflowApps" : "includeFunctionApps";
+                it(`is judged by default, and left out only with ${option} false`, async () => {
+                    await assertHasResourceViolation(policy, { type, props: site("1.0") }, { count: 1 });
+                    const outcome = await runResourcePolicy(policy, { type, props: site("1.0") }, { [option]: false });
                     assert.deepStrictEqual(outcome.violations, []);
-                    assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
+                    assert.match(outcome.notApplicable ?? "", new RegExp(`${option} option is false`));
                 });
             }
         });
@@ -180,7 +183,11 @@ describe("azure-app-service-minimum-tls-version", () => {
         });
         it("leaves compliant, out-of-scope and unrelated resources alone", async () => {
             assert.strictEqual(await assertRemediation(policy, { type: WEB_APP, props: { siteConfig: { minTlsVersion: "1.2" } } }), undefined);
-            assert.strictEqual(await assertRemediation(policy, { type: WEB_APP, props: { kind: "functionapp", siteConfig: { minTlsVersion: "1.0" } } }), undefined);
+            // A function app is out of scope only when the config leaves function apps out (kind is a label).
+            assert.strictEqual(await assertRemediation(policy, { type: WEB_APP, props: { kind: "functionapp", siteConfig: { minTlsVersion: "1.0" } } },
+                { includeFunctionApps: false }), undefined);
+            assert.deepStrictEqual(await assertRemediation(policy, { type: WEB_APP, props: { kind: "functionapp", siteConfig: { minTlsVersion: "1.0" } } }),
+                { kind: "functionapp", siteConfig: { minTlsVersion: "1.2" } });
             assert.strictEqual(await assertRemediation(policy, { type: "azure-native:storage:StorageAccount", props: {} }), undefined);
         });
     });

@@ -34,7 +34,11 @@ describe("azure-app-service-require-client-certificates", () => {
         it("is mandatory by default and declares every option with a default", () => {
             assert.strictEqual(policy.enforcementLevel, "mandatory");
             const properties = policy.configSchema!.properties;
-            assert.deepStrictEqual(Object.keys(properties).sort(), ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps"]);
+            assert.deepStrictEqual(Object.keys(properties).sort(),
+                ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps", "includeWorkflowApps"]);
+            // kind is a label: nothing is left out unless the config says so.
+            assert.strictEqual(properties.includeFunctionApps.default, true);
+            assert.strictEqual(properties.includeWorkflowApps.default, true);
             for (const [name, property] of Object.entries(properties)) {
                 assert.notStrictEqual(property.default, undefined, `${name} has a default`);
             }
@@ -157,11 +161,19 @@ describe("azure-app-service-require-client-certificates", () => {
     });
 
     describe("clientCertExclusionPaths", () => {
-        const rootLists = ["/", " / ", "/health,/", "/;/health", "/health; /", "//", "\\"];
+        const rootLists = ["/", "/health/,/", "/;/health/", "//", "\\"];
         for (const list of rootLists) {
             it(`always denies the root in ${JSON.stringify(list)}, even when every other path is allowed`, async () => {
                 await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
                     { config: { allowedExclusionPaths: ["/health"] }, count: 1, includes: ['excludes the root path "/"', "whole site", 'remove "/"'] });
+            });
+        }
+        // Whitespace is now a finding of its own (App Service does not document how it splits such a list);
+        // the root inside it is still named.
+        for (const list of [" / ", "/health/; /"]) {
+            it(`denies the root in ${JSON.stringify(list)}, and the whitespace around it`, async () => {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
+                    { config: { allowedExclusionPaths: ["/health"] }, count: 2, includes: ['excludes the root path "/"', "holds spaces, line breaks"] });
             });
         }
 
@@ -170,7 +182,7 @@ describe("azure-app-service-require-client-certificates", () => {
                 { count: 1, includes: ['"/health"', "allowedExclusionPaths"] });
         });
 
-        const allowed = ["/health", "/HEALTH", " /health ", "/health/live", "/health,/status", "/health;/status/ready"];
+        const allowed = ["/health/", "/HEALTH/", "/health/live", "/Health/Live", "/health/,/status/", "/health/;/status/ready", "/health//"];
         for (const list of allowed) {
             it(`passes ${JSON.stringify(list)} when /health and /status are allow-listed`, async () => {
                 await assertNoResourceViolations(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
@@ -178,7 +190,7 @@ describe("azure-app-service-require-client-certificates", () => {
             });
         }
 
-        const stillDenied = ["/healthz", "/api", "/health/../admin", "/health,/api", "/he"];
+        const stillDenied = ["/healthz", "/api", "/health/../admin", "/health/,/api", "/he", "/health-admin"];
         for (const list of stillDenied) {
             it(`denies ${JSON.stringify(list)} when /health is allow-listed`, async () => {
                 await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
@@ -186,16 +198,50 @@ describe("azure-app-service-require-client-certificates", () => {
             });
         }
 
+        // Azure matches exclusion paths as prefixes: the entry /health also opens /healthz and /health-admin.
+        for (const list of ["/health", "/HEALTH", "/health,/status/"]) {
+            it(`denies ${JSON.stringify(list)}, the allow-listed path as a bare prefix, saying what to write instead`, async () => {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } }, {
+                    config: { allowedExclusionPaths: ["/health", "/status"] },
+                    count: 1,
+                    includes: ["Azure matches exclusion paths as prefixes", `also exempts paths such as "/healthz"`, `write "${list.split(",")[0]}/" instead`, `"/health*" allow-listed`],
+                });
+            });
+        }
+
+        it("admits the prefix itself, as Azure reads it, when the allow-list says /health*", async () => {
+            for (const list of ["/health", "/HEALTH", "/healthz", "/health-admin", "/health/live"]) {
+                await assertNoResourceViolations(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
+                    { allowedExclusionPaths: ["/health*"] });
+            }
+            for (const list of ["/heal", "/api", "/health*", "/healthz/../admin"]) {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
+                    { config: { allowedExclusionPaths: ["/health*"] }, count: 1, includes: ["allowedExclusionPaths"] });
+            }
+        });
+
         it("denies an empty entry inside a list", async () => {
-            await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: "/health,,/status" } },
+            await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: "/health/,,/status/" } },
                 { config: { allowedExclusionPaths: ["/health", "/status"] }, count: 1, includes: ["empty entry"] });
         });
 
-        it("treats an empty or blank list as no exclusion", async () => {
-            for (const list of ["", "   ", null]) {
+        it("treats an empty list as no exclusion", async () => {
+            for (const list of ["", null]) {
                 await assertNoResourceViolations(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } });
             }
         });
+
+        // How App Service splits and trims a list with whitespace is not documented: what the pack cannot read,
+        // it denies, even where a trimmed reading would only hold allow-listed paths.
+        const unreadable = ["   ", "\t", "\n", " /health/ ", "/health/, /status/", "/health/\n/", "/health/ /", "/health/\u00a0/",
+            "/health/\u200b", "\u3000", "/health/\r\n"];
+        for (const list of unreadable) {
+            it(`denies the list ${JSON.stringify(list)}, which holds whitespace or invisible characters`, async () => {
+                const [message] = await assertHasResourceViolation(policy, { type: WEB_APP, props: { ...REQUIRED, clientCertExclusionPaths: list } },
+                    { config: { allowedExclusionPaths: ["/health", "/status"] }, includes: ["holds spaces, line breaks or other invisible characters", "no whitespace"] });
+                assert.match(message, /clientCertExclusionPaths is/);
+            });
+        }
 
         it("denies a list that is not a string", async () => {
             for (const list of [42, ["/"], { path: "/" }, true]) {
@@ -213,7 +259,11 @@ describe("azure-app-service-require-client-certificates", () => {
             assert.strictEqual(isAllowedExclusion("/", ["/"]), false);
             assert.strictEqual(isAllowedExclusion("/anything", [""]), false);
             assert.strictEqual(isAllowedExclusion("/anything", ["/"]), false);
-            assert.strictEqual(isAllowedExclusion("/health", ["/health/"]), true);
+            assert.strictEqual(isAllowedExclusion("/health/", ["/health/"]), true);
+            assert.strictEqual(isAllowedExclusion("/health", ["/health/"]), false);
+            assert.strictEqual(isAllowedExclusion("/anything", ["/*"]), false);
+            assert.strictEqual(isAllowedExclusion("/anything", ["//*"]), false);
+            assert.strictEqual(isAllowedExclusion("/health/\n/", ["/health"]), false);
         });
 
         it("reports a configured allow-list entry the schema would refuse, and ignores it", async () => {
@@ -233,12 +283,13 @@ describe("azure-app-service-require-client-certificates", () => {
 
         const functionKinds = ["functionapp", "functionapp,linux", "FunctionApp, Linux", "functionapp,linux,container,azurecontainerapps"];
         for (const kind of functionKinds) {
-            it(`leaves function app kind ${JSON.stringify(kind)} alone by default and judges it with includeFunctionApps`, async () => {
-                const outcome = await runResourcePolicy(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } });
-                assert.deepStrictEqual(outcome.violations, []);
-                assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
+            it(`judges function app kind ${JSON.stringify(kind)} by default, and leaves it out only with includeFunctionApps false`, async () => {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } }, { count: 1 });
                 await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } },
                     { config: { includeFunctionApps: true }, count: 1 });
+                const outcome = await runResourcePolicy(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } }, { includeFunctionApps: false });
+                assert.deepStrictEqual(outcome.violations, []);
+                assert.match(outcome.notApplicable ?? "", /includeFunctionApps option is false; this trusts kind, a label the program declares/);
             });
         }
 
@@ -249,12 +300,44 @@ describe("azure-app-service-require-client-certificates", () => {
         }
 
         for (const kind of ["functionapp,workflowapp", "WorkflowApp,FunctionApp", "functionapp,linux,workflowapp"]) {
-            it(`never judges workflow app kind ${JSON.stringify(kind)}`, async () => {
-                const outcome = await runResourcePolicy(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } }, { includeFunctionApps: true });
+            it(`judges workflow app kind ${JSON.stringify(kind)} by default (Logic Apps Standard can require certificates)`, async () => {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } }, { count: 1 });
+                await assertNoResourceViolations(policy, { type: WEB_APP, props: { kind, ...REQUIRED } });
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } },
+                    { config: { includeFunctionApps: false }, count: 1 });
+                const outcome = await runResourcePolicy(policy, { type: WEB_APP, props: { kind, clientCertEnabled: false } }, { includeWorkflowApps: false });
                 assert.deepStrictEqual(outcome.violations, []);
-                assert.match(outcome.notApplicable ?? "", /workflow app/);
+                assert.match(outcome.notApplicable ?? "", /includeWorkflowApps option is false/);
             });
         }
+
+        describe("function apps hosted on Azure Container Apps", () => {
+            const kind = "functionapp,linux,container,azurecontainerapps";
+            const environment = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
+            it("are not applicable when kind and managedEnvironmentId place them there, pointing to the ingress setting", async () => {
+                for (const config of [undefined, { includeFunctionApps: true }]) {
+                    const outcome = await runResourcePolicy(policy, { type: WEB_APP, props: { kind, managedEnvironmentId: environment, clientCertEnabled: false } }, config);
+                    assert.deepStrictEqual(outcome.violations, []);
+                    assert.match(outcome.notApplicable ?? "", /Azure Container Apps.*configuration\.ingress\.clientCertificateMode: "require"/);
+                }
+                assert.ok((await runResourcePolicy(policy, { type: WEB_APP, props: { kind, managedEnvironmentId: secret(environment) } })).notApplicable);
+            });
+            it("are judged when only the kind says so: the label alone decides nothing", async () => {
+                for (const managedEnvironmentId of [undefined, "", null, "env", UNKNOWN, 7, ENCRYPTED_SECRET,
+                    "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan", `${environment}/../x`]) {
+                    await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind, managedEnvironmentId, clientCertEnabled: false } },
+                        { count: 1, includes: ["clientCertEnabled is false", "names Azure Container Apps, but managedEnvironmentId is"] });
+                }
+            });
+            it("are judged when only the managed environment says so", async () => {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind: "functionapp,linux", managedEnvironmentId: environment, clientCertEnabled: false } },
+                    { count: 1 });
+            });
+            it("an ordinary function app is still denied", async () => {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind: "functionapp,linux", clientCertEnabled: false } },
+                    { config: { includeFunctionApps: true }, count: 1 });
+            });
+        });
     });
 
     describe("remediation", () => {
@@ -278,7 +361,7 @@ describe("azure-app-service-require-client-certificates", () => {
         it("leaves compliant, unrelated and out-of-scope resources alone", async () => {
             assert.strictEqual(await assertRemediation(policy, { type: WEB_APP, props: { ...REQUIRED } }), undefined);
             assert.strictEqual(await assertRemediation(policy, { type: "azure-native:storage:StorageAccount", props: {} }), undefined);
-            assert.strictEqual(await assertRemediation(policy, { type: WEB_APP, props: { kind: "functionapp,workflowapp" } }), undefined);
+            assert.strictEqual(await assertRemediation(policy, { type: WEB_APP, props: { kind: "functionapp,workflowapp" } }, { includeWorkflowApps: false }), undefined);
         });
         it("keeps unknown properties it does not touch as they were", async () => {
             const result = await assertRemediation(policy, { type: WEB_APP, props: { siteConfig: UNKNOWN, clientCertEnabled: false } });
@@ -309,6 +392,7 @@ describe("azure-app-service-require-client-certificates", () => {
             ["azure:appservice/windowsFunctionApp:WindowsFunctionApp", "WindowsFunctionApp", true],
             ["azure:appservice/linuxFunctionAppSlot:LinuxFunctionAppSlot", "LinuxFunctionAppSlot", true],
             ["azure:appservice/windowsFunctionAppSlot:WindowsFunctionAppSlot", "WindowsFunctionAppSlot", true],
+            ["azure:appservice/appFlexConsumption:AppFlexConsumption", "AppFlexConsumption", true],
         ];
         for (const [type, resourceName, functionApp] of current) {
             describe(type, () => {
@@ -341,10 +425,11 @@ describe("azure-app-service-require-client-certificates", () => {
                 });
 
                 if (functionApp) {
-                    it("is a function app: out of scope by default", async () => {
-                        const outcome = await runResourcePolicy(policy, { type, props: { clientCertificateEnabled: false } });
+                    it("is a function app: judged by default, left out only with includeFunctionApps false", async () => {
+                        await assertHasResourceViolation(policy, { type, props: { clientCertificateEnabled: false } }, { count: 1 });
+                        const outcome = await runResourcePolicy(policy, { type, props: { clientCertificateEnabled: false } }, { includeFunctionApps: false });
                         assert.deepStrictEqual(outcome.violations, []);
-                        assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
+                        assert.match(outcome.notApplicable ?? "", /includeFunctionApps option is false/);
                     });
                     it("denies a mode left out when function apps are in scope, because its default is Optional", async () => {
                         await assertHasResourceViolation(policy, { type, props: { clientCertificateEnabled: true } },
@@ -413,8 +498,9 @@ describe("azure-app-service-require-client-certificates", () => {
 
         describe("legacy FunctionApp: certificates are on exactly when clientCertMode is set", () => {
             const type = "azure:appservice/functionApp:FunctionApp";
-            it("is out of scope by default", async () => {
-                const outcome = await runResourcePolicy(policy, { type, props: {} });
+            it("is judged by default, and out of scope with includeFunctionApps false", async () => {
+                await assertHasResourceViolation(policy, { type, props: {} }, { count: 1 });
+                const outcome = await runResourcePolicy(policy, { type, props: {} }, { includeFunctionApps: false });
                 assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
             });
             it("passes with clientCertMode Required", async () => {
@@ -476,10 +562,40 @@ describe("azure-app-service-require-client-certificates", () => {
             });
         }
 
-        it("the legacy FunctionAppSlot is out of scope by default", async () => {
-            const outcome = await runResourcePolicy(policy, { type: "azure:appservice/functionAppSlot:FunctionAppSlot", props: {} });
+        it("the legacy FunctionAppSlot is judged by default, and out of scope with includeFunctionApps false", async () => {
+            await assertHasResourceViolation(policy, { type: "azure:appservice/functionAppSlot:FunctionAppSlot", props: {} }, { count: 1 });
+            const outcome = await runResourcePolicy(policy, { type: "azure:appservice/functionAppSlot:FunctionAppSlot", props: {} }, { includeFunctionApps: false });
             assert.deepStrictEqual(outcome.violations, []);
             assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
+        });
+
+        describe("Logic Apps Standard (logicapps.Standard): certificates are on exactly when clientCertificateMode is set", () => {
+            const type = "azure:logicapps/standard:Standard";
+            it("passes with clientCertificateMode Required", async () => {
+                await assertNoResourceViolations(policy, { type, props: { clientCertificateMode: "Required" } });
+            });
+            const denied: [string, Record<string, unknown>, string][] = [
+                ["no mode", {}, "clientCertificateMode is not set, so client certificates are off (this logicapps.Standard turns them on only through clientCertificateMode)"],
+                ["mode Optional", { clientCertificateMode: "Optional" }, 'clientCertificateMode is "Optional"'],
+                ["the web apps' enabled flag instead", { clientCertificateEnabled: true }, "clientCertificateMode is not set"],
+            ];
+            for (const [label, props, mention] of denied) {
+                it(`denies ${label}`, async () => {
+                    await assertHasResourceViolation(policy, { type, props }, {
+                        count: 1, includes: [mention, 'Fix: set clientCertificateMode: "Required" on this logicapps.Standard'],
+                    });
+                });
+            }
+            it("is a workflow app: left out only with includeWorkflowApps false", async () => {
+                await assertHasResourceViolation(policy, { type, props: {} }, { config: { includeFunctionApps: false }, count: 1 });
+                const outcome = await runResourcePolicy(policy, { type, props: {} }, { includeWorkflowApps: false });
+                assert.deepStrictEqual(outcome.violations, []);
+                assert.match(outcome.notApplicable ?? "", /includeWorkflowApps option is false/);
+            });
+            it("remediates by setting the mode", async () => {
+                assert.deepStrictEqual(await assertRemediation(policy, { type, props: { name: "flows", clientCertificateMode: "Optional" } }),
+                    { name: "flows", clientCertificateMode: "Required" });
+            });
         });
 
         describe("remediation", () => {

@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
 import { judgeWithExemptions } from "../../lib/app-service-policy";
-import { CLASSIC_TYPES } from "../../lib/app-service-resources";
+import { appServiceProfileFor, CLASSIC_TYPES } from "../../lib/app-service-resources";
 import { ExemptionSet } from "../../lib/exemptions";
 import { HTTPS_ONLY_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { requireClientCertificates } from "../../policies/app-service-require-client-certificates";
@@ -26,6 +26,8 @@ const FUNCTION_APP_TYPES = new Set([
     "azure:appservice/windowsFunctionAppSlot:WindowsFunctionAppSlot",
     "azure:appservice/functionApp:FunctionApp",
     "azure:appservice/functionAppSlot:FunctionAppSlot",
+    "azure:appservice/appFlexConsumption:AppFlexConsumption",
+    "azure:logicapps/standard:Standard",
 ]);
 // Every type the pack judges, with the class name the fix names.
 const TYPES: [string, string][] = [
@@ -33,15 +35,17 @@ const TYPES: [string, string][] = [
     ["azure-native:web:WebAppSlot", "WebAppSlot"],
     ["azure-native:web/v20220901:WebApp", "WebApp"],
     ["azure-native:web/v20231201preview:WebAppSlot", "WebAppSlot"],
-    ...CLASSIC_TYPES.map((type): [string, string] => [type, type.split(":").pop()!]),
+    ...CLASSIC_TYPES.map((type): [string, string] => [type, appServiceProfileFor(type)!.resourceName]),
 ];
 
 describe("azure-app-service-require-https-only", () => {
-    it("is mandatory by default, named by its constant, with includeFunctionApps off by default", () => {
+    it("is mandatory by default, named by its constant, judging function and workflow apps by default", () => {
         assert.strictEqual(policy.name, HTTPS_ONLY_POLICY);
         assert.strictEqual(policy.enforcementLevel, "mandatory");
-        assert.deepStrictEqual(Object.keys(policy.configSchema!.properties), ["includeFunctionApps"]);
-        assert.strictEqual(policy.configSchema!.properties.includeFunctionApps.default, false);
+        assert.deepStrictEqual(Object.keys(policy.configSchema!.properties), ["includeFunctionApps", "includeWorkflowApps"]);
+        // kind is a label: nothing is left out unless the config says so.
+        assert.strictEqual(policy.configSchema!.properties.includeFunctionApps.default, true);
+        assert.strictEqual(policy.configSchema!.properties.includeWorkflowApps.default, true);
     });
 
     for (const [type, resourceName] of TYPES) {
@@ -65,10 +69,12 @@ describe("azure-app-service-require-https-only", () => {
                 });
             }
             if (config) {
-                it("is a function app: out of scope by default", async () => {
-                    const outcome = await runResourcePolicy(policy, { type, props: { httpsOnly: false } });
+                const option = appServiceProfileFor(type)!.workflowApp ? "includeWorkflowApps" : "includeFunctionApps";
+                it(`is judged by default, and left out only with ${option} false`, async () => {
+                    await assertHasResourceViolation(policy, { type, props: { httpsOnly: false } }, { count: 1 });
+                    const outcome = await runResourcePolicy(policy, { type, props: { httpsOnly: false } }, { [option]: false });
                     assert.deepStrictEqual(outcome.violations, []);
-                    assert.match(outcome.notApplicable ?? "", /includeFunctionApps/);
+                    assert.match(outcome.notApplicable ?? "", new RegExp(`${option} option is false`));
                 });
             }
         });
@@ -116,16 +122,30 @@ describe("azure-app-service-require-https-only", () => {
     });
 
     describe("scope", () => {
-        it("judges azure-native function apps by kind only with includeFunctionApps", async () => {
+        it("judges azure-native function apps by default; includeFunctionApps false leaves them out, trusting kind", async () => {
             const props = { kind: "functionapp,linux", httpsOnly: false };
-            assert.match((await runResourcePolicy(policy, { type: WEB_APP, props })).notApplicable ?? "", /includeFunctionApps/);
+            await assertHasResourceViolation(policy, { type: WEB_APP, props }, { count: 1 });
             await assertHasResourceViolation(policy, { type: WEB_APP, props }, { config: FUNCTIONS, count: 1 });
+            assert.match((await runResourcePolicy(policy, { type: WEB_APP, props }, { includeFunctionApps: false })).notApplicable ?? "",
+                /includeFunctionApps option is false; this trusts kind, a label the program declares/);
         });
-        it("judges workflow apps with the function apps, since they can serve HTTPS only", async () => {
-            const outOfScope = await runResourcePolicy(policy, { type: WEB_APP, props: { kind: "functionapp,workflowapp", httpsOnly: false } });
-            assert.match(outOfScope.notApplicable ?? "", /includeFunctionApps/);
-            await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind: "functionapp,workflowapp", httpsOnly: false } },
-                { config: FUNCTIONS, count: 1 });
+        it("judges workflow apps by default; includeWorkflowApps false leaves them out, trusting kind", async () => {
+            const props = { kind: "functionapp,workflowapp", httpsOnly: false };
+            await assertHasResourceViolation(policy, { type: WEB_APP, props }, { count: 1 });
+            await assertHasResourceViolation(policy, { type: WEB_APP, props }, { config: { includeFunctionApps: false }, count: 1 });
+            assert.match((await runResourcePolicy(policy, { type: WEB_APP, props }, { includeWorkflowApps: false })).notApplicable ?? "",
+                /includeWorkflowApps option is false/);
+        });
+        it("leaves a function app on Azure Container Apps to its ingress, decided by its managed environment, not its kind", async () => {
+            const kind = "functionapp,linux,container,azurecontainerapps";
+            const environment = "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
+            const outcome = await runResourcePolicy(policy, { type: WEB_APP, props: { kind, managedEnvironmentId: environment, httpsOnly: false } });
+            assert.deepStrictEqual(outcome.violations, []);
+            assert.match(outcome.notApplicable ?? "", /Azure Container Apps.*allowInsecure: false/);
+            for (const managedEnvironmentId of [undefined, "", "env", UNKNOWN, "/subscriptions/0000/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan"]) {
+                await assertHasResourceViolation(policy, { type: WEB_APP, props: { kind, managedEnvironmentId, httpsOnly: false } },
+                    { count: 1, includes: ["httpsOnly is false", "names Azure Container Apps, but managedEnvironmentId is"] });
+            }
         });
         it("reports an unusable option and applies the strictest value", async () => {
             await assertHasResourceViolation(policy, { type: "azure:appservice/linuxFunctionApp:LinuxFunctionApp", props: { httpsOnly: false } },
@@ -167,7 +187,7 @@ describe("azure-app-service-require-https-only", () => {
         });
         it("leaves compliant, out-of-scope and unrelated resources alone", async () => {
             assert.strictEqual(await assertRemediation(policy, { type: WEB_APP, props: { httpsOnly: true } }), undefined);
-            assert.strictEqual(await assertRemediation(policy, { type: "azure:appservice/functionApp:FunctionApp", props: {} }), undefined);
+            assert.strictEqual(await assertRemediation(policy, { type: "azure:appservice/functionApp:FunctionApp", props: {} }, { includeFunctionApps: false }), undefined);
             assert.strictEqual(await assertRemediation(policy, { type: "azure-native:storage:StorageAccount", props: {} }), undefined);
         });
     });

@@ -5,6 +5,7 @@ import fc from "fast-check";
 import type { AppServiceResourceProfile } from "../../lib/app-service-resources";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
 import { ClientCertOptions } from "./support";
+import { UNREADABLE_VALUES } from "../helpers/unreadable-values";
 
 /** Marks a property the generated bag leaves out. */
 export const ABSENT = Symbol("absent");
@@ -55,8 +56,12 @@ export const deepValue: fc.Arbitrary<unknown> = fc.tuple(fc.integer({ min: 16, m
         return value;
     });
 
+/** Assets, archives, ciphertext-only secrets and signatures that @pulumi/policy's own deserializer throws on. */
+export const unreadableValue: fc.Arbitrary<unknown> = fc.constantFrom(...UNREADABLE_VALUES.map(([, value]) => value));
+
 const weird: fc.Arbitrary<unknown> = fc.oneof(
     { arbitrary: anyValue, weight: 60 },
+    { arbitrary: unreadableValue, weight: 3 },
     { arbitrary: deepValue, weight: 1 },
     { arbitrary: hugeString, weight: 1 },
 );
@@ -92,16 +97,17 @@ export const modeValue = maybeAbsent(enveloped(fc.oneof(
 // Entries an exclusion list is built from: allow-listed with /health, the root spelled many ways, path
 // tricks, look-alikes, whitespace that trim() does and does not remove.
 const exclusionEntry = fc.oneof(
-    { arbitrary: fc.constantFrom("/health", "/HEALTH", "/health/", "/Health/live", "/health//live", " /health ", "\t/health\n", "\u00a0/health"), weight: 6 },
+    { arbitrary: fc.constantFrom("/health", "/HEALTH", "/health/", "/Health/live", "/health//live", " /health ", "\t/health\n", "\u00a0/health",
+        "/HEALTH/", "/health/live", "/healthz", "/health-admin", "/health/\n/", "/health/ /"), weight: 6 },
     { arbitrary: fc.constantFrom("/", "//", "///", "\\", "/\\", " / ", "\u3000/"), weight: 2 },
     { arbitrary: fc.constantFrom("", " ", "/healthz", "/health-check", "/admin", "health", "/health/../admin", "/health/..",
         "/health/./x", "/health\\..\\admin", "/health%2F..%2Fadmin", "/health/*", "/health?x", "/he alth", "/health\u200b",
         "/health/live/../../admin", "*", "/.", "/.."), weight: 3 },
     { arbitrary: fc.string({ unit: "grapheme", maxLength: 12 }).map(s => `/${s}`), weight: 1 },
 );
-const separator = fc.constantFrom(",", ";", ", ", " ; ", ",,", ";;", " ,", "\t;");
+const separator = fc.constantFrom(",", ";", ",", ";", ", ", " ; ", ",,", ";;", " ,", "\t;");
 const exclusionList = fc.tuple(fc.array(fc.tuple(exclusionEntry, separator), { minLength: 1, maxLength: 5 }),
-    fc.constantFrom("", " ", ",", ";", "\n"), fc.constantFrom("", " ", ",", ";", "\n"))
+    fc.constantFrom("", "", "", " ", ",", ";", "\n"), fc.constantFrom("", "", "", " ", ",", ";", "\n"))
     .map(([entries, before, after]) => before + entries.map(([entry, sep], i) => (i === 0 ? "" : sep) + entry).join("") + after);
 
 export const exclusionValue = maybeAbsent(enveloped(fc.oneof(
@@ -114,6 +120,7 @@ export const kindValue = maybeAbsent(enveloped(fc.oneof(
     { arbitrary: fc.constantFrom("app", "web", "api", "app,linux", "app,linux,container", "WebApp", "mobileapp"), weight: 4 },
     { arbitrary: fc.constantFrom("functionapp", "FunctionApp, Linux", "functionapp,linux,container", " FUNCTIONAPP ",
         "functionapp,workflowapp", "workflowapp", "WorkflowApp, Linux", "app, workflowapp"), weight: 3 },
+    { arbitrary: fc.constantFrom("functionapp,linux,container,azurecontainerapps", "AzureContainerApps", "app,azurecontainerapps"), weight: 2 },
     { arbitrary: fc.constantFrom<unknown>("functionappx", "function app", "functionapp;linux", ",,", "", ["functionapp"], null, 7), weight: 2 },
     { arbitrary: weird, weight: 1 },
 )));
@@ -128,10 +135,22 @@ export interface GeneratedApp {
     readonly properties: Record<string, unknown>;
 }
 
+// A Container Apps managed environment, and values that are not one.
+const ENVIRONMENT = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
+export const managedEnvironmentValue = maybeAbsent(enveloped(fc.oneof(
+    { arbitrary: fc.constantFrom(ENVIRONMENT, ENVIRONMENT.toLowerCase()), weight: 4 },
+    { arbitrary: fc.constantFrom<unknown>("", "env", `${ENVIRONMENT}/x`, ` ${ENVIRONMENT}`,
+        "/subscriptions/0/resourceGroups/rg/providers/Microsoft.Web/serverfarms/plan", null, 1), weight: 2 },
+    { arbitrary: weird, weight: 1 },
+)), 6);
+
 /** A property bag for `profile`: its client-certificate properties (when it has any), kind, and extras. */
 export function appProperties(profile: AppServiceResourceProfile): fc.Arbitrary<Record<string, unknown>> {
     const names = profile.clientCertificates;
     const known: Record<string, fc.Arbitrary<Maybe>> = { kind: kindValue };
+    if (profile.properties.managedEnvironmentId !== undefined) {
+        known[profile.properties.managedEnvironmentId] = managedEnvironmentValue;
+    }
     if (names.kind === "enabled-and-mode") {
         known[names.enabled] = enabledValue;
         known[names.mode] = modeValue;
@@ -160,6 +179,7 @@ export function appProperties(profile: AppServiceResourceProfile): fc.Arbitrary<
 
 export const clientCertOptions: fc.Arbitrary<ClientCertOptions> = fc.record({
     acceptServiceDefaultMode: fc.boolean(),
-    allowedExclusionPaths: fc.constantFrom([] as string[], ["/health"]),
+    allowedExclusionPaths: fc.constantFrom([] as string[], ["/health"], ["/health*"]),
     includeFunctionApps: fc.boolean(),
+    includeWorkflowApps: fc.boolean(),
 });

@@ -4,17 +4,23 @@
 // type expresses the requirement, what an omitted mode means, whether the type is a function app).
 //
 // Intent mirrored deliberately:
-//   - in scope: azure-native decides by `kind` (a comma list, case-insensitive, trimmed): "workflowapp"
-//     anywhere → never judged; "functionapp" → judged only with includeFunctionApps; anything else,
-//     including a non-string kind, is a web app. Classic types are function apps by type. An unknown kind
-//     on azure-native cannot be placed, so the whole verdict waits for `up`.
+//   - in scope: azure-native reads `kind` (a comma list, case-insensitive, trimmed), a label: "functionapp"
+//     and "workflowapp" together → a workflow app, judged unless includeWorkflowApps is false;
+//     "functionapp" → a function app, judged unless includeFunctionApps is false; anything else, including a
+//     non-string or unknown kind, is a web app. Both options default to true. "azurecontainerapps" in kind
+//     together with a managedEnvironmentId that is the ARM ID of a Microsoft.App managed environment → hosted
+//     on Container Apps, never judged; either one alone decides nothing. Classic types are function (or, for
+//     Logic Apps Standard, workflow) apps by type.
 //   - enabled must be the boolean true (secrets unwrapped); mode exactly "Required"; an omitted mode is
 //     accepted only where it defaults to Required and either the provider sends that default or the
 //     acceptServiceDefaultMode option says to rely on the service's.
-//   - exclusion list: absent, null or blank → fine; not a string → wrong; entries split on "," and ";"
-//     and trimmed; an empty entry, a root ("/", "//", "\" … slashes only) or any entry that is not an
-//     allow-listed path (itself or below it, case-insensitive, trailing "/" ignored, never with a "." or
-//     ".." segment or any of \ % * ?) is wrong.
+//   - exclusion list: absent, null or "" → fine; not a string → wrong; any whitespace, control or invisible
+//     format character anywhere → wrong (how Azure splits such a list is not documented); entries split on
+//     "," and ";"; an empty entry, a root ("/", "//", "\" … slashes only) or any entry that opens more than
+//     the allow-list covers is wrong. Azure matches entries as case-insensitive prefixes: an allow-listed
+//     "/health" covers "/health/" and below, so only entries starting with "/health/" fit; an allow-listed
+//     "/health*" is the prefix itself, so every entry starting with "/health" fits. Never an entry with a "."
+//     or ".." segment or any of \ % * ?.
 //   - a known wrong value always yields a mandatory violation; an unknown value yields the SDK's advisory
 //     "can't run … during preview" only when nothing known is wrong.
 import type { AppServiceResourceProfile } from "../../lib/app-service-resources";
@@ -70,17 +76,24 @@ function withoutTrailingSlashes(text: string): string {
     return text.slice(0, end);
 }
 
+const INVISIBLE = /[\s\p{Cc}\p{Cf}]/u;
+
 function allowListed(entry: string, allowed: readonly string[]): boolean {
-    const candidate = withoutTrailingSlashes(entry.toLowerCase());
-    if (candidate === "" || ["\\", "%", "*", "?"].some(c => candidate.includes(c))) {
+    const candidate = entry.toLowerCase();
+    if (withoutTrailingSlashes(candidate) === "" || ["\\", "%", "*", "?"].some(c => candidate.includes(c))) {
         return false;
     }
     if (candidate.split("/").some(segment => segment === "." || segment === "..")) {
         return false;
     }
     return allowed.some(path => {
-        const prefix = withoutTrailingSlashes(path.trim().toLowerCase());
-        return prefix !== "" && (candidate === prefix || candidate.startsWith(prefix + "/"));
+        const item = path.trim().toLowerCase();
+        if (item.endsWith("*")) {
+            const prefix = item.slice(0, -1);
+            return withoutTrailingSlashes(prefix) !== "" && !prefix.includes("*") && candidate.startsWith(prefix);
+        }
+        const root = withoutTrailingSlashes(item);
+        return root !== "" && candidate.startsWith(root + "/");
     });
 }
 
@@ -91,10 +104,16 @@ export function exclusionProblems(list: unknown, allowed: readonly string[]): st
     if (typeof list !== "string") {
         return ["exclusion list is not a string"];
     }
-    if (isBlank(list)) {
+    if (list === "") {
         return [];
     }
     const problems: string[] = [];
+    if (INVISIBLE.test(list)) {
+        problems.push("whitespace or an invisible character in the list");
+        if (isBlank(list)) {
+            return problems;
+        }
+    }
     for (const raw of list.split(/[;,]/)) {
         const entry = raw.trim();
         if (entry === "") {
@@ -111,19 +130,28 @@ export function exclusionProblems(list: unknown, allowed: readonly string[]): st
 export function expectedVerdict(profile: AppServiceResourceProfile, props: Record<string, unknown>, options: ClientCertOptions): Expected {
     // Scope.
     let functionApp: boolean;
+    let workflowApp: boolean;
     if (profile.functionApp === "by-kind") {
         // An unknown kind counts as a web app: judged, not waited for.
         const kind = read(props, "kind");
         const tokens = typeof kind === "string" ? kind.split(",").map(t => t.trim().toLowerCase()) : [];
+        const environment = read(props, "managedEnvironmentId");
+        if (tokens.includes("azurecontainerapps") && typeof environment === "string"
+            && /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.app\/managedenvironments\/[^/]+$/.test(environment.toLowerCase())) {
+            return { kind: "out of scope", why: "hosted on Azure Container Apps" };
+        }
         functionApp = tokens.includes("functionapp");
         // Logic Apps Standard: kind holds both functionapp and workflowapp.
-        if (functionApp && tokens.includes("workflowapp")) {
-            return { kind: "out of scope", why: "workflow app" };
-        }
+        workflowApp = functionApp && tokens.includes("workflowapp");
     } else {
         functionApp = profile.functionApp;
+        workflowApp = profile.workflowApp === true;
     }
-    if (functionApp && !options.includeFunctionApps) {
+    if (workflowApp) {
+        if (!options.includeWorkflowApps) {
+            return { kind: "out of scope", why: "workflow app without includeWorkflowApps" };
+        }
+    } else if (functionApp && !options.includeFunctionApps) {
         return { kind: "out of scope", why: "function app without includeFunctionApps" };
     }
 

@@ -24,6 +24,7 @@ import {
     configMapFor,
     note,
     ofPolicy,
+    otherNativeToken,
     profileOf,
     startConfiguredPack,
     versionedToken,
@@ -46,12 +47,22 @@ const versioned = (resource: "WebApp" | "WebAppSlot"): TypeUnderTest => ({
     sample: versionedToken(20220901, false, resource),
 });
 
-/** azure-native: the two fixed tokens and every explicit API version of each. */
+const otherTokens = (resource: "WebApp" | "WebAppSlot"): TypeUnderTest => ({
+    label: `azure-native_web_<version>:web[/<version>]:${resource} and azure-nextgen:web/<version|latest>:${resource}`,
+    type: fc.tuple(fc.constantFrom(...(["local", "local-versioned", "nextgen", "nextgen-latest"] as const)),
+        fc.array(fc.boolean(), { minLength: 3, maxLength: 3 }), fc.integer({ min: 0, max: 99_999_999 }), fc.boolean())
+        .map(([form, moduleCase, digits, preview]) => otherNativeToken(form, moduleCase, digits, preview, resource)),
+    sample: otherNativeToken("local", [false, false, false], 20240401, false, resource),
+});
+
+/** azure-native: the two fixed tokens, every explicit API version of each, local API-version packages and azure-nextgen. */
 export const NATIVE_TYPES: TypeUnderTest[] = [
     fixed("azure-native:web:WebApp"),
     fixed("azure-native:web:WebAppSlot"),
     versioned("WebApp"),
     versioned("WebAppSlot"),
+    otherTokens("WebApp"),
+    otherTokens("WebAppSlot"),
 ];
 
 /** The classic provider: every token lib/app-service-resources.ts declares at the time of the run. */

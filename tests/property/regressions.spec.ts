@@ -14,6 +14,9 @@ const LINUX_FUNCTION_APP = "azure:appservice/linuxFunctionApp:LinuxFunctionApp";
 const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required" };
 const HEALTH: ClientCertOptions = { ...DEFAULT_OPTIONS, allowedExclusionPaths: ["/health"] };
 const WITH_FUNCTIONS: ClientCertOptions = { ...DEFAULT_OPTIONS, includeFunctionApps: true };
+const WITHOUT_FUNCTIONS: ClientCertOptions = { ...DEFAULT_OPTIONS, includeFunctionApps: false };
+const WITHOUT_WORKFLOWS: ClientCertOptions = { ...DEFAULT_OPTIONS, includeWorkflowApps: false };
+const ENVIRONMENT = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
 
 type Case = [title: string, type: string, properties: Record<string, unknown>, options: ClientCertOptions, expected: Expected["kind"]];
 
@@ -36,19 +39,39 @@ const BOUNDARIES: Case[] = [
     ["\"..\" climbs out of an allow-listed path", WEB, { ...REQUIRED, clientCertExclusionPaths: "/health/../admin" }, HEALTH, "violation"],
     ["an encoded slash is refused", WEB, { ...REQUIRED, clientCertExclusionPaths: "/health%2F..%2Fadmin" }, HEALTH, "violation"],
     ["a look-alike of an allow-listed path", WEB, { ...REQUIRED, clientCertExclusionPaths: "/healthz" }, HEALTH, "violation"],
-    ["allow-listed paths in any case, with a trailing slash, below it, either separator", WEB,
-        { ...REQUIRED, clientCertExclusionPaths: " /HEALTH/ ; /health/live,/Health " }, HEALTH, "compliant"],
-    ["a blank exclusion list", WEB, { ...REQUIRED, clientCertExclusionPaths: " \t " }, DEFAULT_OPTIONS, "compliant"],
+    // Once compliant: whitespace (which Azure's splitting is not documented for) and the bare "/health",
+    // which Azure matches as a prefix and so also opens "/healthz".
+    ["allow-listed paths in any case, with a trailing slash, below it, either separator, padded", WEB,
+        { ...REQUIRED, clientCertExclusionPaths: " /HEALTH/ ; /health/live,/Health " }, HEALTH, "violation"],
+    ["allow-listed paths in any case, below /health/, either separator", WEB,
+        { ...REQUIRED, clientCertExclusionPaths: "/HEALTH/;/health/live,/Health/" }, HEALTH, "compliant"],
+    ["the allow-listed path as a bare prefix opens /healthz too", WEB, { ...REQUIRED, clientCertExclusionPaths: "/health" }, HEALTH, "violation"],
+    ["an allow-listed prefix /health* admits /healthz as Azure reads it", WEB,
+        { ...REQUIRED, clientCertExclusionPaths: "/health;/healthz" }, { ...DEFAULT_OPTIONS, allowedExclusionPaths: ["/health*"] }, "compliant"],
+    ["a blank exclusion list", WEB, { ...REQUIRED, clientCertExclusionPaths: " \t " }, DEFAULT_OPTIONS, "violation"],
+    ["a line break inside an allow-listed entry", WEB, { ...REQUIRED, clientCertExclusionPaths: "/health/\n/" }, HEALTH, "violation"],
+    ["a space inside an allow-listed entry", WEB, { ...REQUIRED, clientCertExclusionPaths: "/health/ /" }, HEALTH, "violation"],
     ["an exclusion list that is an array", WEB, { ...REQUIRED, clientCertExclusionPaths: ["/health"] }, HEALTH, "violation"],
     ["an unknown enabled flag with a root exclusion is still denied", WEB, { clientCertEnabled: UNKNOWN, clientCertMode: "Required", clientCertExclusionPaths: "/" }, DEFAULT_OPTIONS, "violation"],
     ["an unknown enabled flag, all else right, waits for up", WEB, { clientCertEnabled: UNKNOWN, clientCertMode: "Required" }, DEFAULT_OPTIONS, "undetermined"],
     ["a secret unknown exclusion list, all else right, waits for up", WEB, { ...REQUIRED, clientCertExclusionPaths: secret(UNKNOWN) }, DEFAULT_OPTIONS, "undetermined"],
     // A literal sentinel in kind once put every rule into "can't run during preview", even at up.
     ["an unknown kind counts as a web app, so a disabled app is denied", WEB, { kind: UNKNOWN, clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],
-    ["kind \" WORKFLOWAPP, FunctionApp \" is never judged", WEB, { kind: " WORKFLOWAPP, FunctionApp ", clientCertEnabled: false }, WITH_FUNCTIONS, "out of scope"],
+    ["kind \" WORKFLOWAPP, FunctionApp \" is judged by default", WEB, { kind: " WORKFLOWAPP, FunctionApp ", clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],
+    ["kind \" WORKFLOWAPP, FunctionApp \" with includeWorkflowApps false", WEB, { kind: " WORKFLOWAPP, FunctionApp ", clientCertEnabled: false }, WITHOUT_WORKFLOWS, "out of scope"],
+    ["a workflow app is judged with function apps left out", WEB, { kind: "functionapp,workflowapp", clientCertEnabled: false }, WITHOUT_FUNCTIONS, "violation"],
+    ["the classic Logic Apps Standard is judged by default", "azure:logicapps/standard:Standard", { clientCertificateMode: "Optional" }, DEFAULT_OPTIONS, "violation"],
+    ["a function app on Container Apps (kind and managed environment)", WEB,
+        { kind: "functionapp,linux,container,azurecontainerapps", managedEnvironmentId: ENVIRONMENT, clientCertEnabled: false }, WITH_FUNCTIONS, "out of scope"],
+    ["a kind naming Container Apps without a managed environment", WEB,
+        { kind: "functionapp,linux,container,azurecontainerapps", clientCertEnabled: false }, WITH_FUNCTIONS, "violation"],
+    ["a managed environment whose kind does not name Container Apps", WEB,
+        { kind: "functionapp,linux", managedEnvironmentId: ENVIRONMENT, clientCertEnabled: false }, WITH_FUNCTIONS, "violation"],
     // workflowapp alone once took any web app out of scope.
     ["kind \"app,workflowapp\" is a web app", WEB, { kind: "app,workflowapp", clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],
-    ["kind \"FunctionApp, Linux\" without includeFunctionApps", WEB, { kind: "FunctionApp, Linux", clientCertEnabled: false }, DEFAULT_OPTIONS, "out of scope"],
+    // kind is a label: under the default options it takes nothing out of scope.
+    ["kind \"functionapp\" under the default options", WEB, { kind: "functionapp", clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],
+    ["kind \"FunctionApp, Linux\" with includeFunctionApps false", WEB, { kind: "FunctionApp, Linux", clientCertEnabled: false }, WITHOUT_FUNCTIONS, "out of scope"],
     ["kind \"FunctionApp, Linux\" with includeFunctionApps", WEB, { kind: "FunctionApp, Linux", clientCertEnabled: false }, WITH_FUNCTIONS, "violation"],
     ["kind \"functionapp;linux\" is not a function app", WEB, { kind: "functionapp;linux", clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],
     ["a kind that is an array is a web app", WEB, { kind: ["functionapp"], clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],

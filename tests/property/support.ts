@@ -15,9 +15,12 @@ export interface ClientCertOptions {
     acceptServiceDefaultMode: boolean;
     allowedExclusionPaths: string[];
     includeFunctionApps: boolean;
+    includeWorkflowApps: boolean;
 }
 
-export const DEFAULT_OPTIONS: ClientCertOptions = { acceptServiceDefaultMode: false, allowedExclusionPaths: [], includeFunctionApps: false };
+export const DEFAULT_OPTIONS: ClientCertOptions = {
+    acceptServiceDefaultMode: false, allowedExclusionPaths: [], includeFunctionApps: true, includeWorkflowApps: true,
+};
 
 /** Starts the pack as the CLI does and sends the CLI's Configure (schema defaults, validated by ajv). */
 export async function startConfiguredPack(dir = PACK_DIR, file: PolicyPackConfigFile = {}): Promise<{ pack: RunningPack; configMap: ConfigureMap }> {
@@ -55,6 +58,27 @@ export function profileOf(type: string): AppServiceResourceProfile {
 /** `azure-native:web/v20220901:WebApp`, `azure-native:web/v20231201preview:WebAppSlot`. */
 export function versionedToken(digits: number, preview: boolean, resource: "WebApp" | "WebAppSlot"): string {
     return `azure-native:web/v${String(digits).padStart(8, "0")}${preview ? "preview" : ""}:${resource}`;
+}
+
+/**
+ * The other tokens of the same resource: a local package from `pulumi package add azure-native web <version>`
+ * (`azure-native_web_v20240401:web:WebApp`, or `…:web/v20240401:WebApp`; the module in the case the user
+ * typed) and the deprecated azure-nextgen (`azure-nextgen:web/latest:WebApp`, `…:web/v20200601:WebApp`).
+ */
+export function otherNativeToken(form: "local" | "local-versioned" | "nextgen" | "nextgen-latest", moduleCase: readonly boolean[],
+    digits: number, preview: boolean, resource: "WebApp" | "WebAppSlot"): string {
+    const version = `v${String(digits).padStart(8, "0")}${preview ? "preview" : ""}`;
+    const web = [..."web"].map((c, i) => (moduleCase[i] ? c.toUpperCase() : c)).join("");
+    switch (form) {
+        case "local":
+            return `azure-native_${web}_${version}:${web}:${resource}`;
+        case "local-versioned":
+            return `azure-native_${web}_${version}:${web}/${version}:${resource}`;
+        case "nextgen":
+            return `azure-nextgen:web/${version}:${resource}`;
+        case "nextgen-latest":
+            return `azure-nextgen:web/latest:${resource}`;
+    }
 }
 
 /** Elapsed-time logging for the closing report; printed indented under the mocha test title. */

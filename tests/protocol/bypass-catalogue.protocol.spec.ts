@@ -28,6 +28,24 @@ export const BYPASS_CATALOGUE: readonly Row[] = [
         mentions: /clientCertEnabled is false/,
     },
     {
+        bypass: "local API-version packages",
+        resource: { type: "azure-native_web_v20240401:web:WebApp", name: "local", properties: { clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
+        bypass: "local API-version packages (earlier v3 token form, slot)",
+        resource: { type: "azure-native_web_v20240401:web/v20240401:WebAppSlot", name: "local-slot", properties: { clientCertEnabled: true, clientCertMode: "Optional", ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertMode is "Optional".*on this WebAppSlot/,
+    },
+    {
+        bypass: "the deprecated azure-nextgen provider",
+        resource: { type: "azure-nextgen:web/v20200601:WebApp", name: "nextgen", properties: { clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
         bypass: "slots",
         resource: { type: "azure-native:web:WebAppSlot", name: "staging", properties: { clientCertEnabled: true, clientCertMode: "Optional", ...HTTPS } },
         policy: CLIENT_CERTIFICATES_POLICY,
@@ -59,6 +77,33 @@ export const BYPASS_CATALOGUE: readonly Row[] = [
         options: { allowedExclusionPaths: ["/health"] },
     },
     {
+        bypass: "an exclusion list of only spaces",
+        resource: { type: "azure-native:web:WebApp", name: "spaces", properties: { ...REQUIRED, clientCertExclusionPaths: "   " } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /holds spaces, line breaks or other invisible characters/,
+    },
+    {
+        bypass: "a line break inside an allow-listed exclusion",
+        resource: { type: "azure-native:web:WebApp", name: "newline", properties: { ...REQUIRED, clientCertExclusionPaths: "/health/\n/" } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /holds spaces, line breaks or other invisible characters/,
+        options: { allowedExclusionPaths: ["/health"] },
+    },
+    {
+        bypass: "a space inside an allow-listed exclusion",
+        resource: { type: "azure-native:web:WebApp", name: "space", properties: { ...REQUIRED, clientCertExclusionPaths: "/health/ /" } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /holds spaces, line breaks or other invisible characters/,
+        options: { allowedExclusionPaths: ["/health"] },
+    },
+    {
+        bypass: "an allow-listed path is a prefix",
+        resource: { type: "azure-native:web:WebApp", name: "prefix", properties: { ...REQUIRED, clientCertExclusionPaths: "/health" } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /Azure matches exclusion paths as prefixes, so "\/health" also exempts paths such as "\/healthz"/,
+        options: { allowedExclusionPaths: ["/health"] },
+    },
+    {
         bypass: "plain HTTP",
         resource: { type: "azure-native:web:WebApp", name: "plain", properties: { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: false } },
         policy: HTTPS_ONLY_POLICY,
@@ -82,6 +127,43 @@ export const BYPASS_CATALOGUE: readonly Row[] = [
         resource: { type: "azure-native:web:WebApp", name: "claims", properties: { kind: "app,workflowapp", clientCertEnabled: false, ...HTTPS } },
         policy: CLIENT_CERTIFICATES_POLICY,
         mentions: /clientCertEnabled is false/,
+    },
+    {
+        bypass: "kind is a label: a web app that calls itself a function app",
+        resource: { type: "azure-native:web:WebApp", name: "labelled", properties: { kind: "functionapp", clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+    },
+    {
+        bypass: "kind is a label: plain HTTP on a web app that calls itself a function app",
+        resource: { type: "azure-native:web:WebApp", name: "labelled-http", properties: { kind: "functionapp", ...REQUIRED, httpsOnly: false } },
+        policy: HTTPS_ONLY_POLICY,
+        mentions: /httpsOnly is false/,
+    },
+    {
+        bypass: "kind is a label: a web app that calls itself a workflow app",
+        resource: { type: "azure-native:web:WebApp", name: "workflow-label", properties: { kind: "functionapp,workflowapp", clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false/,
+        options: { includeFunctionApps: true },
+    },
+    {
+        bypass: "kind is a label: a web app that calls itself hosted on Container Apps",
+        resource: { type: "azure-native:web:WebApp", name: "aca-label", properties: { kind: "functionapp,linux,container,azurecontainerapps", clientCertEnabled: false, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /names Azure Container Apps, but managedEnvironmentId is not set/,
+    },
+    {
+        bypass: "classic Logic Apps Standard",
+        resource: { type: "azure:logicapps/standard:Standard", name: "flows", properties: { clientCertificateMode: "Optional", ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertificateMode is "Optional".*on this logicapps\.Standard/,
+    },
+    {
+        bypass: "classic Flex Consumption function app",
+        resource: { type: "azure:appservice/appFlexConsumption:AppFlexConsumption", name: "flex", properties: { clientCertificateEnabled: true, ...HTTPS } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertificateMode is not set, and this resource's default is "Optional"/,
     },
     {
         bypass: "a kind set to the unknown sentinel",
@@ -136,6 +218,7 @@ describe("protocol: the bypass catalogue, exemptions", function () {
         copy = copyPackWithExemptions(PACK_DIR, `exemptions:
   - {urn: "urn:pulumi:*::storefront::*", reason: "Front Door terminates mutual TLS", category: mitigated}
   - {urn: "urn:pulumi:*::*::azure-native*", reason: "every azure-native app", category: mitigated}
+  - {urn: "urn:pulumi:*::checkout::*", organization: acme, reason: "Front Door terminates mutual TLS", category: mitigated}
 `);
         ({ pack } = await startPack(copy.dir));
     });
@@ -152,6 +235,15 @@ describe("protocol: the bypass catalogue, exemptions", function () {
             properties: { clientCertEnabled: false, ...HTTPS },
         });
         assert.ok(result.diagnostics.some(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory"));
+    });
+
+    it("denies an app of another organization's project of the same name, where the entry names its organization", async () => {
+        await pack.client.configureStack({ organization: "evil", project: "checkout", stack: "prod" });
+        const result = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "shop", urn: "urn:pulumi:prod::checkout::azure-native:web:WebApp::shop", properties: { clientCertEnabled: false, ...HTTPS } });
+        assert.ok(result.diagnostics.some(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory"));
+        await pack.client.configureStack({ organization: "acme", project: "checkout", stack: "prod" });
+        const exempt = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "shop", urn: "urn:pulumi:prod::checkout::azure-native:web:WebApp::shop", properties: { clientCertEnabled: false, ...HTTPS } });
+        assert.ok(!exempt.diagnostics.some(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory"));
     });
 
     it("refuses a glob over every project's apps that does not say so", async () => {

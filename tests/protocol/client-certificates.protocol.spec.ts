@@ -10,6 +10,7 @@ import { runResourcePolicy } from "../helpers/policy-test-utils";
 import { startPack } from "../helpers/protocol";
 
 const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required" };
+const ENVIRONMENT = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
 const CASES: [string, string, Record<string, unknown>][] = [
     ["compliant web app", "azure-native:web:WebApp", REQUIRED],
     ["disabled web app", "azure-native:web:WebApp", { clientCertEnabled: false }],
@@ -25,8 +26,13 @@ const CASES: [string, string, Record<string, unknown>][] = [
     ["secret non-compliant", "azure-native:web:WebApp", { clientCertEnabled: secret(false), clientCertMode: "Required" }],
     ["unknown enabled", "azure-native:web:WebApp", { clientCertEnabled: UNKNOWN, clientCertMode: "Required" }],
     ["unknown deep elsewhere", "azure-native:web:WebApp", { ...REQUIRED, siteConfig: { ipSecurityRestrictions: [{ ipAddress: UNKNOWN }] } }],
-    ["function app, out of scope", "azure-native:web:WebApp", { kind: "functionapp,linux", clientCertEnabled: false }],
-    ["workflow app", "azure-native:web:WebApp", { kind: "functionapp,workflowapp" }],
+    ["function app, judged by default (kind is a label)", "azure-native:web:WebApp", { kind: "functionapp,linux", clientCertEnabled: false }],
+    ["workflow app, judged by default", "azure-native:web:WebApp", { kind: "functionapp,workflowapp" }],
+    ["function app on Container Apps, not applicable", "azure-native:web:WebApp",
+        { kind: "functionapp,linux,container,azurecontainerapps", managedEnvironmentId: ENVIRONMENT }],
+    ["classic Logic Apps Standard", "azure:logicapps/standard:Standard", { clientCertificateMode: "Optional" }],
+    ["classic Flex Consumption function app", "azure:appservice/appFlexConsumption:AppFlexConsumption", { clientCertificateEnabled: true }],
+    ["local API-version package", "azure-native_web_v20240401:web:WebApp", { clientCertEnabled: false }],
     ["look-alike", "azure-native:web:WebAppSlotConfigurationNames", { clientCertEnabled: false }],
 ];
 
@@ -52,7 +58,7 @@ describe("protocol: azure-app-service-require-client-certificates", function () 
         assert.ok(policy);
         assert.strictEqual(policy.enforcementLevel, "mandatory");
         assert.deepStrictEqual(Object.keys(policy.configSchema?.properties ?? {}).sort(),
-            ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps"]);
+            ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps", "includeWorkflowApps"]);
     });
 
     for (const [label, type, properties] of CASES) {
@@ -129,8 +135,11 @@ describe("protocol: enforcement levels and options through Configure", function 
 
     it("applies options sent through Configure", async () => {
         await pack.client.configure(levelWith("mandatory", { acceptServiceDefaultMode: true, allowedExclusionPaths: ["/health"], includeFunctionApps: true }));
-        const pass = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "app", properties: { clientCertEnabled: true, clientCertExclusionPaths: "/health" } });
+        const pass = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "app", properties: { clientCertEnabled: true, clientCertExclusionPaths: "/health/" } });
         assert.deepStrictEqual(ofPolicy(pass.diagnostics), []);
+        // Azure matches "/health" as a prefix: it would open "/healthz" too, beyond what "/health" allows.
+        const prefix = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "app", properties: { clientCertEnabled: true, clientCertExclusionPaths: "/health" } });
+        assert.match(ofPolicy(prefix.diagnostics).map(d => d.message).join("\n"), /Azure matches exclusion paths as prefixes/);
         const fn = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "fn", properties: { kind: "functionapp", clientCertEnabled: false } });
         assert.strictEqual(ofPolicy(fn.diagnostics).length, 1);
     });
@@ -141,5 +150,39 @@ describe("protocol: enforcement levels and options through Configure", function 
         const messages = ofPolicy(result.diagnostics).map(d => d.message).join("\n");
         assert.match(messages, /option acceptServiceDefaultMode must be true or false, found "yes"/);
         assert.match(messages, /clientCertMode is not set/);
+    });
+});
+
+describe("protocol: function apps hosted on Azure Container Apps", function () {
+    this.timeout(60_000);
+    let pack: RunningPack;
+    let configMap: ConfigureMap;
+
+    before(async () => {
+        ({ pack, configMap } = await startPack());
+        await pack.client.configure({ ...configMap, [CLIENT_CERTIFICATES_POLICY]: { ...configMap[CLIENT_CERTIFICATES_POLICY], includeFunctionApps: true } });
+    });
+    after(async () => pack?.stop());
+
+    it("leaves one to its Container Apps ingress, with function apps included", async () => {
+        const result = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "aca", properties: {
+            kind: "functionapp,linux,container,azurecontainerapps", managedEnvironmentId: ENVIRONMENT, clientCertEnabled: false,
+        } });
+        assert.deepStrictEqual(ofPolicy(result.diagnostics), []);
+        const reason = result.notApplicable.find(n => n.policyName === CLIENT_CERTIFICATES_POLICY)?.reason ?? "";
+        assert.match(reason, /Azure Container Apps/);
+        assert.match(reason, /configuration\.ingress\.clientCertificateMode: "require"/);
+    });
+
+    it("still denies an ordinary function app", async () => {
+        const result = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "fn", properties: { kind: "functionapp,linux", clientCertEnabled: false } });
+        assert.strictEqual(ofPolicy(result.diagnostics).filter(d => d.enforcementLevel === "mandatory").length, 1);
+    });
+
+    it("denies one whose kind names Container Apps but that has no managed environment", async () => {
+        const result = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "label", properties: {
+            kind: "functionapp,linux,container,azurecontainerapps", clientCertEnabled: false,
+        } });
+        assert.match(ofPolicy(result.diagnostics).map(d => d.message).join("\n"), /names Azure Container Apps, but managedEnvironmentId is not set/);
     });
 });

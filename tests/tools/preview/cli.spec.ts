@@ -16,7 +16,8 @@ describe("tools/preview cli", function () {
         assert.strictEqual(code, 2);
         assert.match(stderr, /malformed\.json: is not JSON .*expected the output of `pulumi stack export`/);
         assert.match(stderr, /\[1\/3\] .*malformed\.json/);
-        assert.match(stdout, /Summary: webshop\/prod: 8 resources, 5 judged: 3 violating/);
+        // orders-func, a function app by its kind, is judged: kind is a label.
+        assert.match(stdout, /Summary: webshop\/prod: 8 resources, 5 judged: 4 violating/);
         assert.match(stdout, /Summary: webshop\/staging: 4 resources, 2 judged: 1 violating/);
         // The versioned token and the slot are judged like any other app; the encrypted secret is denied.
         assert.match(stdout, /\[mandatory\] {2}azure-app-service-require-client-certificates {2}\(azure-native:web\/v20220901:WebApp: legacy-api\)/);
@@ -152,7 +153,7 @@ describe("tools/preview cli", function () {
         assert.match(stdout, /Policies:\n {4}❌ azure-app-service-client-certificates@v\d+\.\d+\.\d+ \(local: /);
         assert.match(stdout, /- \[mandatory\] {2}azure-app-service-require-client-certificates {2}\(azure-native:web:WebApp: app-disabled\)/);
         assert.match(stdout, /Summary: compliant-apps\/dev: .* 0 violating/);
-        assert.match(stdout, /Summary: noncompliant-apps\/dev: 11 resources, 8 judged: 7 violating/);
+        assert.match(stdout, /Summary: noncompliant-apps\/dev: 12 resources, 9 judged: 8 violating/);
         assert.match(stdout, /Summary: migration-apps\/dev: .* 3 exempt/);
         assert.match(stdout, /exemptions: examples\/migration\/exemptions\.yaml \(in a temporary copy of the pack\)/);
     });
@@ -164,9 +165,10 @@ describe("tools/preview cli", function () {
         assert.strictEqual(report.exitCode, 1);
         const prod = report.stacks.find((s: { stack: string }) => s.stack === "prod");
         const names = (list: { name: string }[]) => list.map(r => r.name).sort();
-        assert.deepStrictEqual(names(prod.violating), ["admin", "legacy-api", "storefront-staging"]);
+        // orders-func, a function app by its kind, is judged by default (kind is a label).
+        assert.deepStrictEqual(names(prod.violating), ["admin", "legacy-api", "orders-func", "storefront-staging"]);
         assert.deepStrictEqual(names(prod.compliant), ["storefront"]);
-        assert.deepStrictEqual(names(prod.outOfScope), ["orders-func"]);
+        assert.deepStrictEqual(names(prod.outOfScope), []);
         assert.strictEqual(prod.violating[0].diagnostics[0].enforcementLevel, "mandatory");
         assert.ok(parseUrn(prod.violating[0].urn));
         const migration = report.stacks.find((s: { project: string }) => s.project === "migration-apps");
