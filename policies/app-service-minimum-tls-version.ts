@@ -16,6 +16,8 @@ import {
     ObservedResource,
     RuleVerdict,
     undeterminedBy,
+    UnresolvableLevel,
+    unresolvableValuesOption,
 } from "../lib/app-service-policy";
 import { describeValue, EncryptedSecret, isUndetermined, observe } from "../lib/observed-values";
 import { defineOptions } from "../lib/policy-options";
@@ -42,6 +44,7 @@ export const minimumTlsOptions = defineOptions({
         description: "Also judge function apps (kind functionapp, or the classic provider's function app resources). " +
             "Workflow apps (Logic Apps Standard) are never judged.",
     },
+    ...unresolvableValuesOption,
 });
 
 export type MinimumTlsOptions = typeof minimumTlsOptions.defaults;
@@ -168,6 +171,7 @@ export const minimumTlsRule: AppServiceRule<MinimumTlsOptions> = {
     url: "https://learn.microsoft.com/en-us/azure/app-service/overview-tls",
     options: minimumTlsOptions,
     includeFunctionApps: options => options.includeFunctionApps,
+    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     // Workflow apps run on the Functions host: judged with the function apps.
     excludesWorkflowApps: false,
     evaluate: (resource, options) => checkMinimumTlsVersion(observeTlsSettings(resource), resource.profile, options),

@@ -15,6 +15,8 @@ import {
     ObservedResource,
     RuleVerdict,
     undeterminedBy,
+    UnresolvableLevel,
+    unresolvableValuesOption,
 } from "../lib/app-service-policy";
 import { describeValue, isUndetermined } from "../lib/observed-values";
 import { defineOptions } from "../lib/policy-options";
@@ -47,6 +49,7 @@ export const clientCertificateOptions = defineOptions({
         description: "Also require client certificates on function apps (kind functionapp). Workflow apps " +
             "(Logic Apps Standard) are never judged: they cannot require client certificates.",
     },
+    ...unresolvableValuesOption,
 });
 
 export type ClientCertificateOptions = typeof clientCertificateOptions.defaults;
@@ -320,6 +323,7 @@ export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
     url: "https://learn.microsoft.com/en-us/azure/app-service/app-service-web-configure-tls-mutual-auth",
     options: clientCertificateOptions,
     includeFunctionApps: options => options.includeFunctionApps,
+    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     excludesWorkflowApps: true,
     evaluate: (resource, options) =>
         findClientCertificateViolations(observeClientCertificateSettings(resource), resource.profile, options),

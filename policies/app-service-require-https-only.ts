@@ -10,6 +10,8 @@ import {
     ObservedResource,
     RuleVerdict,
     undeterminedBy,
+    UnresolvableLevel,
+    unresolvableValuesOption,
 } from "../lib/app-service-policy";
 import { describeValue, isUndetermined } from "../lib/observed-values";
 import { defineOptions } from "../lib/policy-options";
@@ -27,6 +29,7 @@ export const httpsOnlyOptions = defineOptions({
         description: "Also require HTTPS only on function apps (kind functionapp, or the classic provider's function " +
             "app resources). Workflow apps (Logic Apps Standard) are never judged.",
     },
+    ...unresolvableValuesOption,
 });
 
 export type HttpsOnlyOptions = typeof httpsOnlyOptions.defaults;
@@ -66,6 +69,7 @@ export const httpsOnlyRule: AppServiceRule<HttpsOnlyOptions> = {
     url: "https://learn.microsoft.com/en-us/azure/app-service/configure-ssl-bindings#enforce-https",
     options: httpsOnlyOptions,
     includeFunctionApps: options => options.includeFunctionApps,
+    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     // Workflow apps run on the Functions host: judged with the function apps.
     excludesWorkflowApps: false,
     evaluate: (resource: ObservedResource) => checkHttpsOnly(resource.read(resource.profile.properties.httpsOnly), resource.profile),
