@@ -41,10 +41,11 @@ describe("azure-app-service-minimum-tls-version", () => {
         assert.strictEqual(policy.name, MINIMUM_TLS_POLICY);
         assert.strictEqual(policy.enforcementLevel, "advisory");
         const properties = policy.configSchema!.properties;
-        assert.deepStrictEqual(Object.keys(properties).sort(), ["includeFunctionApps", "minimumTlsVersion"]);
+        assert.deepStrictEqual(Object.keys(properties).sort(), ["includeFunctionApps", "minimumTlsVersion", "unresolvableValues"]);
         assert.deepStrictEqual(properties.minimumTlsVersion.enum, ["1.2", "1.3"]);
         assert.strictEqual(properties.minimumTlsVersion.default, "1.2");
         assert.strictEqual(properties.includeFunctionApps.default, false);
+        assert.strictEqual(properties.unresolvableValues.default, "mandatory");
     });
 
     it("ranks the known versions in order and nothing else", () => {

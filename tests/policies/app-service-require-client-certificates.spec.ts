@@ -34,7 +34,9 @@ describe("azure-app-service-require-client-certificates", () => {
         it("is mandatory by default and declares every option with a default", () => {
             assert.strictEqual(policy.enforcementLevel, "mandatory");
             const properties = policy.configSchema!.properties;
-            assert.deepStrictEqual(Object.keys(properties).sort(), ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps"]);
+            assert.deepStrictEqual(Object.keys(properties).sort(), ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps", "unresolvableValues"]);
+            assert.deepStrictEqual(properties.unresolvableValues.enum, ["mandatory", "advisory"]);
+            assert.strictEqual(properties.unresolvableValues.default, "mandatory");
             for (const [name, property] of Object.entries(properties)) {
                 assert.notStrictEqual(property.default, undefined, `${name} has a default`);
             }

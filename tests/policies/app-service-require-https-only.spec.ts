@@ -40,7 +40,8 @@ describe("azure-app-service-require-https-only", () => {
     it("is mandatory by default, named by its constant, with includeFunctionApps off by default", () => {
         assert.strictEqual(policy.name, HTTPS_ONLY_POLICY);
         assert.strictEqual(policy.enforcementLevel, "mandatory");
-        assert.deepStrictEqual(Object.keys(policy.configSchema!.properties), ["includeFunctionApps"]);
+        assert.deepStrictEqual(Object.keys(policy.configSchema!.properties), ["includeFunctionApps", "unresolvableValues"]);
+        assert.strictEqual(policy.configSchema!.properties.unresolvableValues.default, "mandatory");
         assert.strictEqual(policy.configSchema!.properties.includeFunctionApps.default, false);
     });
 
