@@ -111,7 +111,7 @@ export function member(node: ArmNode, key: string | number): ArmNode {
         return { value: undefined, scope: node.scope, path };
     }
     const wanted = key.toLowerCase();
-    const matches = Object.keys(container).filter(name => name.toLowerCase() === wanted);
+    const matches = Object.keys(container).filter(name => name.toLowerCase() === wanted).sort();
     if (matches.length > 1) {
         return {
             value: new Unresolvable(matches.map(m => JSON.stringify(m)).join(" and "), path,
