@@ -114,6 +114,8 @@ const classic = {
 
 export const AZAPI_RESOURCE = "azapi:index/resource:Resource";
 export const AZAPI_UPDATE_RESOURCE = "azapi:index/updateResource:UpdateResource";
+/** azapi's resource action: with method PATCH or PUT and no action, a plain update of the resource. */
+export const AZAPI_RESOURCE_ACTION = "azapi:index/resourceAction:ResourceAction";
 
 /** Every token this module looks inside, besides the App Service types themselves. */
 export const ARM_SHAPED_TYPES: readonly string[] = [
@@ -122,6 +124,7 @@ export const ARM_SHAPED_TYPES: readonly string[] = [
     ...CLASSIC_TEMPLATE_DEPLOYMENTS,
     AZAPI_RESOURCE,
     AZAPI_UPDATE_RESOURCE,
+    AZAPI_RESOURCE_ACTION,
 ];
 
 function rootReader(props: unknown): (...path: string[]) => unknown {
@@ -154,6 +157,9 @@ export function sitesOf(type: string, props: unknown): DeployedSites | undefined
     if (type === AZAPI_RESOURCE || type === AZAPI_UPDATE_RESOURCE) {
         return azapiSites(type, props);
     }
+    if (type === AZAPI_RESOURCE_ACTION) {
+        return azapiActionSites(props);
+    }
     return undefined;
 }
 
@@ -175,6 +181,13 @@ function undetermined(props: unknown, value: UnknownDuringPreview): DeployedSite
     return { ...nothing(props, ""), ...(value instanceof Unresolvable ? { unreadable: [value] } : { undetermined: [value] }) };
 }
 
+/** A type the pack cannot read yet (unknown during preview) or at all (an encrypted secret): not let through. */
+function opaque(props: unknown, value: unknown, what: string): DeployedSites {
+    return value instanceof UnknownDuringPreview
+        ? undetermined(props, value)
+        : { ...nothing(props, ""), unreadable: [new Unresolvable(what, what, "it is an encrypted secret the pack cannot read", "pass it in plain text")] };
+}
+
 /** `Microsoft.Web/sites` → site, `Microsoft.Web/sites/slots` → slot, anything else → undefined. */
 function siteKind(armType: string): "site" | "slot" | undefined {
     const lower = armType.trim().toLowerCase();
@@ -192,7 +205,7 @@ function genericResourceSites(type: string, props: unknown): DeployedSites | und
     const resourceType = resolve(member(root, generic.type)).value;
     for (const value of [namespace, parentPath, resourceType]) {
         if (isOpaque(value)) {
-            return value instanceof UnknownDuringPreview ? undetermined(props, value) : undefined;
+            return opaque(props, value, "the resource type");
         }
     }
     if (typeof namespace !== "string" || typeof resourceType !== "string") {
@@ -270,7 +283,7 @@ function templateSites(type: string, props: unknown, parts: DeploymentParts): De
 
 // ---- azapi --------------------------------------------------------------------------------------------
 
-const azapi = { type: "type", body: "body", sensitiveBody: "sensitiveBody", tags: "tags" } as const;
+const azapi = { type: "type", body: "body", sensitiveBody: "sensitiveBody", tags: "tags", method: "method", action: "action" } as const;
 
 /**
  * An azapi body: `body`, with `sensitiveBody` merge-patched over it (as the provider builds the request).
@@ -286,10 +299,30 @@ function azapiBodyReader(props: unknown): (keys: readonly string[]) => ArmNode {
     };
 }
 
-function azapiSites(type: string, props: unknown): DeployedSites | undefined {
+/**
+ * A resource action sends its body to the resource's URL plus `action`. With method PATCH or PUT and no
+ * action, that is an update of the resource itself, judged like an UpdateResource. Other actions (POST,
+ * DELETE, or a named action such as `config/web`) are not judged: see the README's list of what the pack
+ * cannot see.
+ */
+function azapiActionSites(props: unknown): DeployedSites | undefined {
+    const root = literalNode(props, "");
+    const method = resolve(member(root, azapi.method)).value;
+    const action = resolve(member(root, azapi.action)).value;
+    for (const value of [method, action]) {
+        if (value instanceof UnknownDuringPreview) {
+            return undetermined(props, value);
+        }
+    }
+    const writes = typeof method === "string" && ["patch", "put"].includes(method.trim().toLowerCase());
+    const onTheResource = action === undefined || action === null || (typeof action === "string" && action.trim() === "");
+    return writes && onTheResource ? azapiSites(AZAPI_UPDATE_RESOURCE, props, "azapi ResourceAction") : undefined;
+}
+
+function azapiSites(type: string, props: unknown, label?: string): DeployedSites | undefined {
     const typeValue = resolve(member(literalNode(props, ""), azapi.type)).value;
     if (isOpaque(typeValue)) {
-        return typeValue instanceof UnknownDuringPreview ? undetermined(props, typeValue) : undefined;
+        return opaque(props, typeValue, "type");
     }
     if (typeof typeValue !== "string") {
         return undefined;
@@ -306,9 +339,8 @@ function azapiSites(type: string, props: unknown): DeployedSites | undefined {
         return undefined;
     }
     const shown = kind === "site" ? "Microsoft.Web/sites" : "Microsoft.Web/sites/slots";
-    const profile = webProfile(kind === "slot", update
-        ? `azapi UpdateResource (${shown}), inside body.properties`
-        : `azapi Resource (${shown}), inside body.properties`);
+    const profile = webProfile(kind === "slot",
+        `${label ?? (update ? "azapi UpdateResource" : "azapi Resource")} (${shown}), inside body.properties`);
     const bodyRead = (...path: string[]) => body(path[0] === "kind" ? path : ["properties", ...path]).value;
     const read = (...path: string[]) => path[0] === azapi.tags ? observe(props, path) : bodyRead(...path);
     return {

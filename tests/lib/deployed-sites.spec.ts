@@ -151,6 +151,16 @@ describe("deployed-sites", () => {
             assert.strictEqual(off.sites[0].resource.read("clientCertMode"), "Required");
         });
 
+        it("a ResourceAction that PATCHes or PUTs the site itself is an update; other actions are not judged", () => {
+            const patch = sites("azapi:index/resourceAction:ResourceAction", { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/x", method: "PATCH", body: { properties: { clientCertEnabled: false } } });
+            assert.strictEqual(patch.sites[0].resource.read("clientCertEnabled"), false);
+            assert.strictEqual(patch.sites[0].resource.read("httpsOnly"), true);
+            assert.match(patch.sites[0].resource.profile.resourceName, /^azapi ResourceAction \(Microsoft.Web\/sites\)/);
+            assert.strictEqual(sitesOf("azapi:index/resourceAction:ResourceAction", { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/x", action: "restart" }), undefined);
+            assert.strictEqual(sitesOf("azapi:index/resourceAction:ResourceAction", { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/x", method: "POST", action: "" }), undefined);
+            assert.strictEqual(sites("azapi:index/resourceAction:ResourceAction", { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/x", method: UNKNOWN }).undetermined.length, 1);
+        });
+
         it("waits for an unknown type or body, and cannot read a body that is not JSON", () => {
             assert.strictEqual(sites("azapi:index/resource:Resource", { type: UNKNOWN, body: {} }).undetermined.length, 1);
             const unknownBody = sites("azapi:index/resource:Resource", { type: "Microsoft.Web/sites@2023-12-01", body: UNKNOWN });

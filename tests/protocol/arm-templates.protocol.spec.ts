@@ -248,6 +248,16 @@ describe("protocol: sites deployed through generic resources, ARM templates and 
             assert.match(mode.message, /clientCertMode is "Optional"/);
         });
 
+        it("denies a ResourceAction that PATCHes a site's settings", async () => {
+            const resource: WireResource = {
+                type: "azapi:index/resourceAction:ResourceAction",
+                name: "patch",
+                properties: { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/sites/shop", method: "PATCH", body: { properties: { httpsOnly: false } } },
+            };
+            const [diagnostic] = await mandatory(resource, HTTPS_ONLY_POLICY);
+            assert.match(diagnostic.message, /httpsOnly is false.*azapi ResourceAction \(Microsoft.Web\/sites\)/);
+        });
+
         it("passes an UpdateResource that does not touch the settings the rules read", async () => {
             await judgedAndCompliant(
                 azapi("UpdateResource", "Microsoft.Web/sites@2023-12-01", { properties: { publicNetworkAccess: "Disabled" } }),
