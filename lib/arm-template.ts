@@ -79,6 +79,11 @@ export function isOpaque(value: unknown): boolean {
     return value instanceof UnknownDuringPreview || value instanceof EncryptedSecret;
 }
 
+/** The raw value of an own property, past the SDK's proxy; for building nodes from a resource's inputs. */
+export function ownValue(container: unknown, key: string): unknown {
+    return container !== null && typeof container === "object" ? own(container, key) : undefined;
+}
+
 export function isObject(value: unknown): value is Record<string, unknown> {
     return value !== null && typeof value === "object" && !Array.isArray(value) && !isOpaque(value);
 }
@@ -189,8 +194,7 @@ function unresolvable(what: string, path: string, reason: string, fix: string): 
 
 function parameterValue(name: string, expression: string, scope: ArmScope, path: string): ArmNode {
     if ("unreadable" in scope.values) {
-        return unresolvable(expression, path, `parameter values come from ${scope.values.unreadable}, which the pack cannot read`,
-            "pass the parameters inline (parameters) instead of through a link");
+        return unresolvable(expression, path, scope.values.unreadable, "pass the parameters inline, in one place");
     }
     const values = resolve(scope.values);
     if (isOpaque(values.value)) {
@@ -294,6 +298,8 @@ export interface DeploymentParts {
     readonly parameters: ArmNode;
     /** `parametersLink`: parameter values the pack cannot read. */
     readonly parametersLink?: ArmNode;
+    /** Why the parameter values cannot be read, where the resource itself makes them ambiguous. */
+    readonly parametersUnreadable?: string;
     /** Set for a nested deployment with the default outer scope: its expressions resolve in the parent's scope. */
     readonly outerScope?: ArmScope;
     /** Where expressions inside the parameter values resolve (a nested deployment with inner scope). */
@@ -330,10 +336,10 @@ export function scanDeployment(parts: DeploymentParts, scan: TemplateScan, depth
             "pass the template as an object"));
         return;
     }
-    let values: ArmScope["values"] = parts.parameters;
+    let values: ArmScope["values"] = parts.parametersUnreadable === undefined ? parts.parameters : { unreadable: parts.parametersUnreadable };
     const link = parts.parametersLink === undefined ? undefined : resolve(parts.parametersLink);
     if (link !== undefined && link.value !== undefined && link.value !== null) {
-        values = { unreadable: `${link.path}` };
+        values = { unreadable: `parameter values come from ${link.path}, which the pack cannot read` };
     }
     const literal: ArmNode = { ...template, scope: undefined };
     const scope = parts.outerScope ?? bindScope({

@@ -19,6 +19,7 @@ import {
     isOpaque,
     literalNode,
     member,
+    ownValue,
     parseJsonNode,
     readPath,
     resolve,
@@ -111,6 +112,12 @@ const classic = {
     parametersContent: "parametersContent",
     templateSpecVersionId: "templateSpecVersionId",
 } as const;
+/**
+ * The classic provider's deprecated template deployment (@pulumi/azure v5; gone in v6): the template and a
+ * parameters file as JSON strings, and a map of parameter values as strings.
+ */
+const CLASSIC_LEGACY_TEMPLATE_DEPLOYMENT = "azure:core/templateDeployment:TemplateDeployment";
+const classicLegacy = { templateBody: "templateBody", parametersBody: "parametersBody", parameters: "parameters" } as const;
 
 export const AZAPI_RESOURCE = "azapi:index/resource:Resource";
 export const AZAPI_UPDATE_RESOURCE = "azapi:index/updateResource:UpdateResource";
@@ -122,6 +129,7 @@ export const ARM_SHAPED_TYPES: readonly string[] = [
     `azure-native:resources:${GENERIC_RESOURCE}`,
     ...[...NATIVE_DEPLOYMENTS, ...NATIVE_STACKS].map(name => `azure-native:resources:${name}`),
     ...CLASSIC_TEMPLATE_DEPLOYMENTS,
+    CLASSIC_LEGACY_TEMPLATE_DEPLOYMENT,
     AZAPI_RESOURCE,
     AZAPI_UPDATE_RESOURCE,
     AZAPI_RESOURCE_ACTION,
@@ -153,6 +161,9 @@ export function sitesOf(type: string, props: unknown): DeployedSites | undefined
     }
     if (CLASSIC_TEMPLATE_DEPLOYMENTS.has(type)) {
         return templateSites(type, props, classicDeploymentParts(props));
+    }
+    if (type === CLASSIC_LEGACY_TEMPLATE_DEPLOYMENT) {
+        return templateSites(type, props, classicLegacyDeploymentParts(props));
     }
     if (type === AZAPI_RESOURCE || type === AZAPI_UPDATE_RESOURCE) {
         return azapiSites(type, props);
@@ -244,6 +255,32 @@ function classicDeploymentParts(props: unknown): DeploymentParts {
         template: parseJsonNode(member(root, classic.templateContent), classic.templateContent),
         links: [member(root, classic.templateSpecVersionId)],
         parameters: parametersFileBody(parameters),
+    };
+}
+
+function classicLegacyDeploymentParts(props: unknown): DeploymentParts {
+    const root = literalNode(props, "");
+    const body = parseJsonNode(member(root, classicLegacy.parametersBody), classicLegacy.parametersBody);
+    const map = resolve(member(root, classicLegacy.parameters));
+    const hasBody = body.value !== undefined && body.value !== null && body.value !== "";
+    const hasMap = map.value !== undefined && map.value !== null && !(isObject(map.value) && Object.keys(map.value).length === 0);
+    // Which of the two the provider sends when both are set is not documented: the pack does not guess.
+    const parametersUnreadable = hasBody && hasMap
+        ? "the resource sets both parameters and parametersBody, and which one applies is not documented"
+        : undefined;
+    let parameters = parametersFileBody(body);
+    if (!hasBody && isObject(map.value)) {
+        // A map of strings: each is a parameter's value.
+        const entries = map.value;
+        parameters = literalNode(Object.fromEntries(Object.keys(entries).map(key => [key, { value: ownValue(entries, key) }])), map.path);
+    } else if (!hasBody) {
+        parameters = map;
+    }
+    return {
+        template: parseJsonNode(member(root, classicLegacy.templateBody), classicLegacy.templateBody),
+        links: [],
+        parameters,
+        parametersUnreadable,
     };
 }
 

@@ -113,6 +113,16 @@ describe("deployed-sites", () => {
             assert.deepStrictEqual(broken.unreadable.map(u => u.what), ["templateContent"]);
         });
 
+        it("reads the deprecated classic TemplateDeployment (v5): templateBody with parametersBody or a map of strings", () => {
+            const type = "azure:core/templateDeployment:TemplateDeployment";
+            const templateBody = JSON.stringify({ parameters: { mode: { type: "string" } }, resources: [webSite({ clientCertMode: "[parameters('mode')]" })] });
+            assert.strictEqual(sites(type, { templateBody, parameters: { mode: "Optional" } }).sites[0].resource.read("clientCertMode"), "Optional");
+            assert.strictEqual(sites(type, { templateBody, parametersBody: JSON.stringify({ mode: { value: "Required" } }) }).sites[0].resource.read("clientCertMode"), "Required");
+            const both = sites(type, { templateBody, parameters: { mode: "Optional" }, parametersBody: JSON.stringify({ mode: { value: "Required" } }) });
+            const value = both.sites[0].resource.read("clientCertMode");
+            assert.ok(value instanceof Unresolvable && /both parameters and parametersBody/.test(value.reason));
+        });
+
         it("says why a template with no site is not applicable", () => {
             const found = sites("azure-native:resources:Deployment", { properties: { template: { resources: [{ type: "Microsoft.Storage/storageAccounts", name: "s" }] } } });
             assert.strictEqual(found.sites.length, 0);
