@@ -241,7 +241,8 @@ function genericResourceSites(type: string, props: unknown): DeployedSites | und
 
 function deploymentParts(properties: ArmNode): DeploymentParts {
     return {
-        template: member(properties, deployment.template),
+        // An object as the SDK declares it; a JSON string is read too rather than let through.
+        template: parseJsonNode(member(properties, deployment.template), deployment.template),
         links: [member(properties, deployment.templateLink)],
         parameters: member(properties, deployment.parameters),
         parametersLink: member(properties, deployment.parametersLink),
@@ -376,8 +377,9 @@ function azapiSites(type: string, props: unknown, label?: string): DeployedSites
         return undefined;
     }
     const shown = kind === "site" ? "Microsoft.Web/sites" : "Microsoft.Web/sites/slots";
-    const profile = webProfile(kind === "slot",
-        `${label ?? (update ? "azapi UpdateResource" : "azapi Resource")} (${shown}), inside body.properties`);
+    const profile = webProfile(kind === "slot", update
+        ? `${label ?? "azapi UpdateResource"} (${shown}), inside body.properties, or leave the setting out of the update`
+        : `azapi Resource (${shown}), inside body.properties`);
     const bodyRead = (...path: string[]) => body(path[0] === "kind" ? path : ["properties", ...path]).value;
     const read = (...path: string[]) => path[0] === azapi.tags ? observe(props, path) : bodyRead(...path);
     return {

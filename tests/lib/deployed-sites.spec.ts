@@ -81,6 +81,11 @@ describe("deployed-sites", () => {
             }
         });
 
+        it("reads a template given as a JSON string rather than let it through", () => {
+            const found = sites("azure-native:resources:Deployment", { properties: { mode: "Incremental", template: JSON.stringify({ resources: [webSite({ clientCertEnabled: false })] }) } });
+            assert.strictEqual(found.sites[0].resource.read("clientCertEnabled"), false);
+        });
+
         it("reads deployment stacks at their root", () => {
             for (const type of ["DeploymentStackAtResourceGroup", "DeploymentStackAtSubscription", "DeploymentStackAtManagementGroup"]) {
                 const found = sites(`azure-native:resources:${type}`, {
