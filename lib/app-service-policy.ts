@@ -11,12 +11,14 @@ import {
     UnknownValueError,
 } from "@pulumi/policy";
 import { InputConclusion, recordAnalysis, RuleConclusion } from "./analyzed-resources";
-import { AppServiceResourceProfile, appServiceProfileFor } from "./app-service-resources";
+import { AppServiceResourceProfile } from "./app-service-resources";
 import { appScope } from "./app-service-scope";
+import { Unresolvable } from "./arm-template";
+import { DeployedSite, sitesOf } from "./deployed-sites";
 import { ExemptionDecision, ExemptionEntry, ExemptionSet, packExemptions } from "./exemptions";
 import { observe, UnknownDuringPreview } from "./observed-values";
 import { RESOURCE_POLICY_NAMES } from "./policy-names";
-import { OptionSet } from "./policy-options";
+import { OptionSet, OptionSpec } from "./policy-options";
 import { holdsUnreadable, installPolicySdkGuard, isUnreadableMarker, UNREADABLE_KEY } from "./policy-sdk-guard";
 
 // Before the first call reaches the SDK: no property value may make it answer the engine with an error.
@@ -25,7 +27,28 @@ installPolicySdkGuard();
 export interface Finding {
     /** One self-contained sentence set: what was found, the fix, and why it matters. */
     readonly message: string;
+    /** Set only where the finding's level is not the policy's own (what the pack cannot resolve). */
+    readonly enforcementLevel?: UnresolvableLevel;
 }
+
+export type UnresolvableLevel = "mandatory" | "advisory";
+
+/**
+ * The option every App Service rule shares: the level of the violation for a value the pack cannot
+ * resolve inside an ARM template, a generic resource or an azapi body. Spread into each rule's options.
+ */
+export const unresolvableValuesOption = {
+    unresolvableValues: {
+        type: "choice",
+        choices: ["mandatory", "advisory"] satisfies UnresolvableLevel[],
+        default: "mandatory",
+        strictest: "mandatory",
+        description: "The level of the violation for what the pack cannot read inside an ARM template deployment, a " +
+            "generic resources:Resource or an azapi body: an ARM expression beyond parameters('…') and variables('…'), " +
+            "a Key Vault parameter reference, a templateLink or template spec. Mandatory by default: what the pack " +
+            "cannot read, it cannot judge.",
+    },
+} as const satisfies Record<string, OptionSpec>;
 
 export interface RuleVerdict {
     readonly findings: readonly Finding[];
@@ -59,6 +82,8 @@ export interface AppServiceRule<Options> {
      * them out of; undefined where the rule judges them.
      */
     readonly containerAppsReason?: string;
+    /** The level for values the pack cannot resolve (the `unresolvableValues` option). */
+    unresolvableLevel(options: Options): UnresolvableLevel;
     evaluate(resource: ObservedResource, options: Options): RuleVerdict;
     /** The properties to send back when the level is `remediate`, or undefined to leave them alone. */
     remediate?(resource: ObservedResource, props: Record<string, unknown>, options: Options): Record<string, unknown> | undefined;
@@ -91,15 +116,23 @@ export type Judgement =
     | { readonly kind: "not applicable"; readonly reason: string; readonly configFindings: readonly Finding[] }
     | {
         readonly kind: "judged";
+        /** Every site the resource deploys, combined; each message says which site it concerns. */
         readonly verdict: RuleVerdict;
+        /** The Pulumi resource itself: its exemption tag, and what remediation rewrites. */
         readonly resource: ObservedResource;
+        /**
+         * Whether remediation may rewrite the resource's properties: only where the resource is the site,
+         * with its settings at the root. Templates, generic resources and azapi bodies are never rewritten.
+         */
+        readonly remediable: boolean;
         /** Unusable options: reported on every resource of a judged type, and never exempted. */
         readonly configFindings: readonly Finding[];
     };
 
 /**
- * Judges one resource against one rule, before exemptions. Pure apart from reading `props`: the glue
- * below turns the judgement into SDK calls, and the stack report reuses it.
+ * Judges one resource against one rule, before exemptions: every site the resource deploys (itself, or the
+ * sites inside its ARM-shaped properties or template), each with the same scope and options. Pure apart
+ * from reading `props`: the glue below turns the judgement into SDK calls, and the stack report reuses it.
  */
 export function judgeResource<Options>(
     rule: AppServiceRule<Options>,
@@ -107,38 +140,108 @@ export function judgeResource<Options>(
     props: unknown,
     config: unknown,
 ): Judgement {
-    const profile = appServiceProfileFor(type);
-    if (!profile) {
+    const deployed = sitesOf(type, props);
+    if (!deployed) {
         return { kind: "not judged" };
     }
     const { values: options, problems } = rule.options.read(config);
     const configFindings = problems.map(problem => ({
         message: `The policy's configuration is unusable: ${problem}. Fix the policy pack config file.`,
     }));
-    const resource = observeResource(profile, props);
     if (isUnreadableMarker(props)) {
-        return { kind: "judged", verdict: findingOf(cannotJudgeMessage(new Error(props[UNREADABLE_KEY]))), resource, configFindings };
+        // The SDK could not read the resource's properties at all (lib/policy-sdk-guard.ts): deny, never remediate.
+        return {
+            kind: "judged",
+            verdict: findingOf(cannotJudgeMessage(new Error(props[UNREADABLE_KEY]))),
+            resource: deployed.owner,
+            remediable: false,
+            configFindings,
+        };
     }
-    const environment = profile.properties.managedEnvironmentId;
-    const scope = appScope(profile, {
-        kind: resource.read("kind"),
-        managedEnvironmentId: environment === undefined ? undefined : resource.read(environment),
+    const level = rule.unresolvableLevel(options);
+    const verdicts: RuleVerdict[] = [];
+    const outOfScope: string[] = [];
+    for (const site of deployed.sites) {
+        const judged = judgeSite(rule, site, options, level);
+        if (typeof judged === "string") {
+            outOfScope.push(judged);
+        } else {
+            verdicts.push(judged);
+        }
+    }
+    verdicts.push(unresolvableVerdict(rule, deployed.unreadable, undefined, level));
+    verdicts.push({ findings: [], undetermined: [...deployed.undetermined] });
+    const verdict = combineVerdicts(...verdicts);
+    if (verdict.findings.length === 0 && verdict.undetermined.length === 0 && deployed.sites.length === outOfScope.length) {
+        const reason = outOfScope.length > 0 ? [...new Set(outOfScope)].join("; ") : deployed.noSiteReason;
+        return { kind: "not applicable", reason, configFindings };
+    }
+    return { kind: "judged", verdict, resource: deployed.owner, remediable: deployed.remediable, configFindings };
+}
+
+/** One site's verdict, its messages prefixed with where it sits; or why it is out of scope. */
+function judgeSite<Options>(rule: AppServiceRule<Options>, site: DeployedSite, options: Options, level: UnresolvableLevel): RuleVerdict | string {
+    const environment = site.resource.profile.properties.managedEnvironmentId;
+    const scope = appScope(site.resource.profile, {
+        kind: site.resource.read("kind"),
+        managedEnvironmentId: environment === undefined ? undefined : site.resource.read(environment),
     }, {
         includeFunctionApps: rule.includeFunctionApps(options),
         includeWorkflowApps: rule.includeWorkflowApps(options),
         containerAppsReason: rule.containerAppsReason,
     });
     if (!scope.inScope) {
-        return { kind: "not applicable", reason: scope.reason, configFindings };
+        return site.location ? `${site.location}: ${scope.reason}` : scope.reason;
     }
-    const verdict = rule.evaluate(resource, options);
-    const note = scope.note;
-    return {
-        kind: "judged",
-        verdict: note === undefined ? verdict : { ...verdict, findings: verdict.findings.map(f => ({ message: `${f.message} ${note}` })) },
-        resource,
-        configFindings,
+    // Every value the rule reads that the pack cannot resolve is reported, whatever else the rule finds.
+    const unresolved: Unresolvable[] = [];
+    const resource: ObservedResource = {
+        profile: site.resource.profile,
+        read: (...path: string[]) => {
+            const value = site.resource.read(...path);
+            if (value instanceof Unresolvable) {
+                unresolved.push(value);
+            }
+            return value;
+        },
     };
+    const verdict = rule.evaluate(resource, options);
+    const prefix = site.location ? `${site.location}: ` : "";
+    const note = scope.note === undefined ? "" : ` ${scope.note}`;
+    return combineVerdicts(
+        {
+            findings: verdict.findings.map(f => ({ ...f, message: prefix + f.message + note })),
+            // An unresolvable value will not be known at `up` either: it is reported below, never waited for.
+            undetermined: verdict.undetermined.filter(u => !(u instanceof Unresolvable)),
+        },
+        unresolvableVerdict(rule, unresolved, site.location, level),
+    );
+}
+
+/** What the pack cannot resolve, one finding each, at the level the option sets. */
+function unresolvableVerdict<Options>(
+    rule: AppServiceRule<Options>,
+    unresolved: readonly Unresolvable[],
+    location: string | undefined,
+    level: UnresolvableLevel,
+): RuleVerdict {
+    const seen = new Set<string>();
+    const findings: Finding[] = [];
+    for (const u of unresolved) {
+        const key = `${u.what}\u0000${u.path}`;
+        if (seen.has(key)) {
+            continue;
+        }
+        seen.add(key);
+        findings.push({
+            message: `${location ? `${location}: ` : ""}The pack cannot resolve ${u.what} at ${u.path}: ${u.reason}, so it ` +
+                `cannot judge what it deploys against ${rule.name}. Fix: ${u.fix}, or have this resource exempted in the ` +
+                "policy pack's exemptions file. Why: what the pack cannot read, it cannot judge, and it does not let it " +
+                "through unjudged.",
+            enforcementLevel: level,
+        });
+    }
+    return { findings, undetermined: [] };
 }
 
 export function exemptionTagValue(exemptions: ExemptionSet, resource: ObservedResource): unknown {
@@ -227,6 +330,20 @@ export function ruleConclusionOf(judgement: Judgement, exemptions: ExemptionSet)
     };
 }
 
+/** What a finding says when the policy is at `remediate` but remediation leaves the resource as it is. */
+export const NOT_REWRITTEN_NOTE = " The policy's level is remediate, but remediation does not rewrite ARM templates, " +
+    "generic resources or azapi bodies: change the template or properties yourself.";
+
+/**
+ * Resources whose remediation this process declined, by policy and URN. The engine runs every remediation
+ * of a resource before analyzing it (pkg/resource/deploy/step_generator.go: "First pass: perform
+ * remediations", then "Second pass: perform analysis"), and the SDK calls remediateResource only when the
+ * policy's level is remediate: so the analysis that follows knows the level and can say why the resource
+ * was left as it is.
+ */
+const declinedRemediations = new Set<string>();
+const MAX_DECLINED = 10_000;
+
 export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>): ResourceValidationPolicy {
     const judgeWithPackExemptions = (args: ResourceValidationArgs, record: boolean) => {
         const exemptions = packExemptions(RESOURCE_POLICY_NAMES);
@@ -276,8 +393,18 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
                 return;
             }
             const { findings, undetermined } = judgement.verdict;
+            const declinedKey = `${rule.name}\u0000${args.urn}`;
+            const note = declinedRemediations.delete(declinedKey) ? NOT_REWRITTEN_NOTE : "";
             for (const finding of findings) {
-                reportViolation(finding.message);
+                if (finding.enforcementLevel) {
+                    // The object form carries its own level; it does not prepend the description, so this does.
+                    (reportViolation as unknown as (d: { message: string; enforcementLevel: string }) => void)({
+                        message: `${rule.description}\n${finding.message}${note}`,
+                        enforcementLevel: finding.enforcementLevel,
+                    });
+                } else {
+                    reportViolation(finding.message + note);
+                }
             }
             // Only when nothing known is wrong does an unknown decide: the SDK then reports its advisory
             // "can't run during preview", and the same resource is judged in full at `up`.
@@ -289,6 +416,13 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
             try {
                 const judgement = judgeWithPackExemptions(args, false);
                 if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
+                    return undefined;
+                }
+                if (!judgement.remediable) {
+                    if (declinedRemediations.size >= MAX_DECLINED) {
+                        declinedRemediations.clear();
+                    }
+                    declinedRemediations.add(`${rule.name}\u0000${args.urn}`);
                     return undefined;
                 }
                 const { values: options } = rule.options.read(args.getConfig());

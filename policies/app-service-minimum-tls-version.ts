@@ -16,6 +16,8 @@ import {
     ObservedResource,
     RuleVerdict,
     undeterminedBy,
+    UnresolvableLevel,
+    unresolvableValuesOption,
 } from "../lib/app-service-policy";
 import { describeValue, EncryptedSecret, isUndetermined, observe, UnreadableValue } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
@@ -50,6 +52,7 @@ export const minimumTlsOptions = defineOptions({
         description: "Judge workflow apps too (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
             "logicapps.Standard). Setting it to false trusts kind, a label the program declares.",
     },
+    ...unresolvableValuesOption,
 });
 
 export type MinimumTlsOptions = typeof minimumTlsOptions.defaults;
@@ -175,6 +178,7 @@ export const minimumTlsRule: AppServiceRule<MinimumTlsOptions> = {
     options: minimumTlsOptions,
     includeFunctionApps: options => options.includeFunctionApps,
     includeWorkflowApps: options => options.includeWorkflowApps,
+    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     evaluate: (resource, options) => checkMinimumTlsVersion(observeTlsSettings(resource), resource.profile, options),
     remediate: (resource, props, options) => remediateMinimumTlsVersion(resource.profile, props, options),
 };

@@ -15,6 +15,8 @@ import {
     ObservedResource,
     RuleVerdict,
     undeterminedBy,
+    UnresolvableLevel,
+    unresolvableValuesOption,
 } from "../lib/app-service-policy";
 import { describeValue, isUndetermined } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
@@ -60,6 +62,7 @@ export const clientCertificateOptions = defineOptions({
             "logicapps.Standard), which can require client certificates. Setting it to false trusts kind, a label " +
             "the program declares.",
     },
+    ...unresolvableValuesOption,
 });
 
 export type ClientCertificateOptions = typeof clientCertificateOptions.defaults;
@@ -383,6 +386,7 @@ export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
     includeWorkflowApps: options => options.includeWorkflowApps,
     containerAppsReason: "App Service's client-certificate settings do not apply there; require client certificates on " +
         "the container app's ingress instead (configuration.ingress.clientCertificateMode: \"require\").",
+    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     evaluate: (resource, options) =>
         findClientCertificateViolations(observeClientCertificateSettings(resource), resource.profile, options),
     remediate: (resource, props) =>

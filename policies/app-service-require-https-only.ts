@@ -10,6 +10,8 @@ import {
     ObservedResource,
     RuleVerdict,
     undeterminedBy,
+    UnresolvableLevel,
+    unresolvableValuesOption,
 } from "../lib/app-service-policy";
 import { describeValue, isUndetermined } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
@@ -35,6 +37,7 @@ export const httpsOnlyOptions = defineOptions({
         description: "Require HTTPS only on workflow apps too (Logic Apps Standard: kind functionapp,workflowapp, and " +
             "the classic logicapps.Standard). Setting it to false trusts kind, a label the program declares.",
     },
+    ...unresolvableValuesOption,
 });
 
 export type HttpsOnlyOptions = typeof httpsOnlyOptions.defaults;
@@ -74,6 +77,7 @@ export const httpsOnlyRule: AppServiceRule<HttpsOnlyOptions> = {
     includeWorkflowApps: options => options.includeWorkflowApps,
     containerAppsReason: "App Service's httpsOnly does not apply there; turn plain HTTP away on the container app's " +
         "ingress instead (configuration.ingress.allowInsecure: false).",
+    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     evaluate: (resource: ObservedResource) => checkHttpsOnly(resource.read(resource.profile.properties.httpsOnly), resource.profile),
     remediate: (resource, props) => remediateHttpsOnly(resource.profile, props),
 };

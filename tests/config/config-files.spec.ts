@@ -59,4 +59,16 @@ describe("shipped policy pack config files", function () {
         assert.deepStrictEqual(run.stack.diagnostics.filter(d => d.enforcementLevel === "mandatory"), []);
         assert.ok(pack.isAlive());
     });
+
+    it("advisory-migration.json keeps what the pack cannot read in a template a warning too", async () => {
+        const info = await pack.client.getAnalyzerInfo();
+        await pack.client.configure(buildConfigureMap(info, loadPolicyPackConfigFile(path.join(CONFIG_DIR, "advisory-migration.json"))));
+        const result = await pack.client.analyze({
+            type: "azure-native:resources:Deployment",
+            name: "linked",
+            properties: { resourceGroupName: "rg", properties: { mode: "Incremental", templateLink: { uri: "https://example.com/site.json" } } },
+        });
+        assert.deepStrictEqual(result.diagnostics.map(d => d.enforcementLevel), ["advisory", "advisory", "advisory"],
+            result.diagnostics.map(d => `${d.policyName}: ${d.enforcementLevel}`).join("\n"));
+    });
 });

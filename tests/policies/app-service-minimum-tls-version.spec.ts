@@ -40,12 +40,13 @@ describe("azure-app-service-minimum-tls-version", () => {
         assert.strictEqual(policy.name, MINIMUM_TLS_POLICY);
         assert.strictEqual(policy.enforcementLevel, "advisory");
         const properties = policy.configSchema!.properties;
-        assert.deepStrictEqual(Object.keys(properties).sort(), ["includeFunctionApps", "includeWorkflowApps", "minimumTlsVersion"]);
+        assert.deepStrictEqual(Object.keys(properties).sort(), ["includeFunctionApps", "includeWorkflowApps", "minimumTlsVersion", "unresolvableValues"]);
         assert.deepStrictEqual(properties.minimumTlsVersion.enum, ["1.2", "1.3"]);
         assert.strictEqual(properties.minimumTlsVersion.default, "1.2");
         // kind is a label: nothing is left out unless the config says so.
         assert.strictEqual(properties.includeFunctionApps.default, true);
         assert.strictEqual(properties.includeWorkflowApps.default, true);
+        assert.strictEqual(properties.unresolvableValues.default, "mandatory");
     });
 
     it("ranks the known versions in order and nothing else", () => {

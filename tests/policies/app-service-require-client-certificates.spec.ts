@@ -35,10 +35,12 @@ describe("azure-app-service-require-client-certificates", () => {
             assert.strictEqual(policy.enforcementLevel, "mandatory");
             const properties = policy.configSchema!.properties;
             assert.deepStrictEqual(Object.keys(properties).sort(),
-                ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps", "includeWorkflowApps"]);
+                ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps", "includeWorkflowApps", "unresolvableValues"]);
             // kind is a label: nothing is left out unless the config says so.
             assert.strictEqual(properties.includeFunctionApps.default, true);
             assert.strictEqual(properties.includeWorkflowApps.default, true);
+            assert.deepStrictEqual(properties.unresolvableValues.enum, ["mandatory", "advisory"]);
+            assert.strictEqual(properties.unresolvableValues.default, "mandatory");
             for (const [name, property] of Object.entries(properties)) {
                 assert.notStrictEqual(property.default, undefined, `${name} has a default`);
             }

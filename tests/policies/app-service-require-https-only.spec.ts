@@ -42,10 +42,11 @@ describe("azure-app-service-require-https-only", () => {
     it("is mandatory by default, named by its constant, judging function and workflow apps by default", () => {
         assert.strictEqual(policy.name, HTTPS_ONLY_POLICY);
         assert.strictEqual(policy.enforcementLevel, "mandatory");
-        assert.deepStrictEqual(Object.keys(policy.configSchema!.properties), ["includeFunctionApps", "includeWorkflowApps"]);
+        assert.deepStrictEqual(Object.keys(policy.configSchema!.properties), ["includeFunctionApps", "includeWorkflowApps", "unresolvableValues"]);
         // kind is a label: nothing is left out unless the config says so.
         assert.strictEqual(policy.configSchema!.properties.includeFunctionApps.default, true);
         assert.strictEqual(policy.configSchema!.properties.includeWorkflowApps.default, true);
+        assert.strictEqual(policy.configSchema!.properties.unresolvableValues.default, "mandatory");
     });
 
     for (const [type, resourceName] of TYPES) {

@@ -177,6 +177,85 @@ export const BYPASS_CATALOGUE: readonly Row[] = [
         policy: CLIENT_CERTIFICATES_POLICY,
         mentions: /clientCertMode is "Optional"/,
     },
+    {
+        bypass: "a generic ARM resource",
+        resource: {
+            type: "azure-native:resources:Resource",
+            name: "generic",
+            properties: { resourceProviderNamespace: "Microsoft.Web", parentResourcePath: "", resourceType: "sites", apiVersion: "2023-12-01", resourceGroupName: "rg", properties: { clientCertEnabled: false, ...HTTPS } },
+        },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false.*generic Resource \(Microsoft.Web\/sites\)/,
+    },
+    {
+        bypass: "an ARM template deployment",
+        resource: {
+            type: "azure-native:resources:Deployment",
+            name: "arm",
+            properties: { resourceGroupName: "rg", properties: { mode: "Incremental", template: { resources: [
+                { type: "Microsoft.Web/sites", apiVersion: "2023-12-01", name: "shop", properties: { clientCertEnabled: false, ...HTTPS } },
+            ] } } },
+        },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /^In the template of this Deployment, site "shop" \(Microsoft.Web\/sites at properties.template.resources\[0\]\): .*clientCertEnabled is false/m,
+    },
+    {
+        bypass: "a classic template deployment",
+        resource: {
+            type: "azure:core/resourceGroupTemplateDeployment:ResourceGroupTemplateDeployment",
+            name: "classic-arm",
+            properties: { resourceGroupName: "rg", deploymentMode: "Incremental", templateContent: JSON.stringify({ resources: [
+                { type: "Microsoft.Web/sites", apiVersion: "2023-12-01", name: "shop", properties: { clientCertEnabled: false, ...HTTPS } },
+            ] }) },
+        },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /site "shop" \(Microsoft.Web\/sites at templateContent.resources\[0\]\): .*clientCertEnabled is false/,
+    },
+    {
+        bypass: "a template the pack cannot read",
+        resource: {
+            type: "azure-native:resources:Deployment",
+            name: "linked",
+            properties: { resourceGroupName: "rg", properties: { mode: "Incremental", templateLink: { uri: "https://example.com/site.json" } } },
+        },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /cannot resolve templateLink at properties.templateLink/,
+    },
+    {
+        bypass: "a template value the pack cannot resolve",
+        resource: {
+            type: "azure-native:resources:Deployment",
+            name: "expression",
+            properties: { resourceGroupName: "rg", properties: { mode: "Incremental", template: { resources: [
+                { type: "Microsoft.Web/sites", apiVersion: "2023-12-01", name: "shop", properties: { clientCertEnabled: "[not(true())]", clientCertMode: "Required", ...HTTPS } },
+            ] } } },
+        },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /cannot resolve \[not\(true\(\)\)\] at properties.template.resources\[0\].properties.clientCertEnabled/,
+    },
+    {
+        bypass: "a property name in another case",
+        resource: {
+            type: "azure-native:resources:Resource",
+            name: "cased",
+            properties: { resourceProviderNamespace: "Microsoft.Web", parentResourcePath: "", resourceType: "sites", apiVersion: "2023-12-01", resourceGroupName: "rg",
+                properties: { ...REQUIRED, ClientCertEnabled: false } },
+        },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /"ClientCertEnabled" and "clientCertEnabled" at properties.clientCertEnabled: these keys differ only in case/,
+    },
+    {
+        bypass: "an azapi resource",
+        resource: { type: "azapi:index/resource:Resource", name: "azapi-site", properties: { type: "Microsoft.Web/sites@2023-12-01", parentId: "/subscriptions/x/resourceGroups/rg", body: { properties: { clientCertEnabled: false, ...HTTPS } } } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false.*azapi Resource \(Microsoft.Web\/sites\)/,
+    },
+    {
+        bypass: "an azapi update of an existing site",
+        resource: { type: "azapi:index/updateResource:UpdateResource", name: "azapi-patch", properties: { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/subscriptions/x/resourceGroups/rg/providers/Microsoft.Web/sites/shop", body: JSON.stringify({ properties: { clientCertEnabled: false } }) } },
+        policy: CLIENT_CERTIFICATES_POLICY,
+        mentions: /clientCertEnabled is false.*azapi UpdateResource \(Microsoft.Web\/sites\)/,
+    },
 ];
 
 describe("protocol: the bypass catalogue", function () {

@@ -58,7 +58,7 @@ describe("protocol: azure-app-service-require-client-certificates", function () 
         assert.ok(policy);
         assert.strictEqual(policy.enforcementLevel, "mandatory");
         assert.deepStrictEqual(Object.keys(policy.configSchema?.properties ?? {}).sort(),
-            ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps", "includeWorkflowApps"]);
+            ["acceptServiceDefaultMode", "allowedExclusionPaths", "includeFunctionApps", "includeWorkflowApps", "unresolvableValues"]);
     });
 
     for (const [label, type, properties] of CASES) {
