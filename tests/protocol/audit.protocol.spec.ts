@@ -114,10 +114,13 @@ describe("protocol: audits of stack state and of discovered resources", function
             assert.deepStrictEqual(ofPolicy(diagnostics, CLIENT_CERTIFICATES_POLICY), []);
         });
 
-        it("leaves out a discovered function app by kind, as in a deployment (function apps are off by default)", async () => {
+        it("judges a discovered function app, as in a deployment (kind is a label: function apps are judged by default)", async () => {
             const result = await pack.client.analyze(discovered("orders-func", { kind: "functionapp,linux", clientCertEnabled: false }));
-            assert.deepStrictEqual(ofPolicy(result.diagnostics, CLIENT_CERTIFICATES_POLICY), []);
-            assert.ok(result.notApplicable.some(n => n.policyName === CLIENT_CERTIFICATES_POLICY), JSON.stringify(result.notApplicable));
+            const denied = ofPolicy(result.diagnostics, CLIENT_CERTIFICATES_POLICY);
+            assert.strictEqual(denied.length, 1, JSON.stringify(result.diagnostics));
+            assert.strictEqual(denied[0].enforcementLevel, "mandatory");
+            assert.match(denied[0].message, /clientCertEnabled is false/);
+            assert.ok(!result.notApplicable.some(n => n.policyName === CLIENT_CERTIFICATES_POLICY), JSON.stringify(result.notApplicable));
         });
 
         it("honours an exemption whose glob names the discovered project, across the / of the account and the ARM ID", async () => {
