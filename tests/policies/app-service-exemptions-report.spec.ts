@@ -3,9 +3,12 @@ import { AnalyzedResource, RuleConclusion } from "../../lib/analyzed-resources";
 import { judgeResource, judgeWithExemptions, ruleConclusionOf } from "../../lib/app-service-policy";
 import { ExemptionSet } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
+import { describeWithExemptionRecords, ExemptionRecord, exemptionRecordsIn } from "../../lib/exemption-records";
 import {
+    arrangeLines,
     buildExemptionReport,
     exemptionsReport,
+    reportLines,
     REPORTED_RULES,
     StackResource,
 } from "../../policies/app-service-exemptions-report";
@@ -223,5 +226,57 @@ describe("resource rules honour exemptions", () => {
         const judgement = judge("other-app", DISABLED);
         assert.ok(judgement.kind === "judged");
         assert.strictEqual(judgement.verdict.findings.length, 1);
+    });
+});
+
+describe("azure-app-service-exemptions-report: records for programs", () => {
+    /** What reportLines hands the SDK's reportViolation, in object form. */
+    function reported(choice: "actionable" | "every-line") {
+        const diagnostics: { message: string; urn?: string; description?: string }[] = [];
+        reportLines(arrangeLines(report(), choice), (d => diagnostics.push(d as unknown as typeof diagnostics[number])) as Parameters<typeof reportLines>[1], "The report.");
+        return diagnostics;
+    }
+    const recordsOf = (diagnostics: { description?: string }[]) => diagnostics.flatMap(d => exemptionRecordsIn(d.description));
+
+    it("reads back what it writes, after the policy's own description", () => {
+        const records: ExemptionRecord[] = [
+            { line: "in force", urn: urnOf("exempt-app"), exemptFrom: [POLICY], entry: 1, source: "file", category: "waiver", reason: "a \"quoted\"\nreason", expires: inDays(60) },
+            { line: "refused", exemptFrom: [], entry: 7 },
+        ];
+        const description = describeWithExemptionRecords("The report.", records);
+        assert.ok(description.startsWith("The report.\n"), description);
+        assert.deepStrictEqual(exemptionRecordsIn(description), records);
+        assert.strictEqual(describeWithExemptionRecords("The report.", []), "The report.");
+        assert.deepStrictEqual(exemptionRecordsIn("The report."), []);
+        assert.deepStrictEqual(exemptionRecordsIn(undefined), []);
+        assert.deepStrictEqual(exemptionRecordsIn("The report.\nexemption-records: {not json"), []);
+    });
+
+    it("says which entry excuses which app from which policies, whether the lines are folded or not", () => {
+        for (const choice of ["actionable", "every-line"] as const) {
+            const records = recordsOf(reported(choice));
+            const exempting = records.filter(r => r.exemptFrom.length > 0).map(r => [r.urn, r.entry, r.source, [...r.exemptFrom]]);
+            // An entry without `policies` excuses the app from every rule, the ones it meets too; a tag is
+            // decided rule by rule.
+            assert.deepStrictEqual(exempting.sort(), [
+                [urnOf("exempt-app"), 1, "file", [...RESOURCE_POLICY_NAMES]],
+                [urnOf("soon-app"), 2, "file", [...RESOURCE_POLICY_NAMES]],
+                [urnOf("stale-app"), 4, "file", [...RESOURCE_POLICY_NAMES]],
+                ...RESOURCE_POLICY_NAMES.map(policy => [urnOf("tagged-app"), 0, "tag", [policy]]),
+            ].sort(), choice);
+            const inForce = records.find(r => r.entry === 1)!;
+            assert.strictEqual(inForce.ticket, "SEC-1");
+            assert.strictEqual(inForce.approvedBy, "jane");
+            assert.ok(records.some(r => r.line === "expired" && r.entry === 3 && r.exemptFrom.length === 0), choice);
+            assert.ok(records.some(r => r.line === "refused" && r.entry === 7), choice);
+        }
+    });
+
+    it("leaves the messages as they were: the records are in the description only", () => {
+        const diagnostics = reported("actionable");
+        assert.deepStrictEqual(diagnostics.map(d => d.message), arrangeLines(report(), "actionable").map(l => l.message));
+        for (const d of diagnostics) {
+            assert.ok(!d.message.includes("exemption-records"), d.message);
+        }
     });
 });

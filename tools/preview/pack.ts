@@ -119,7 +119,8 @@ export class PackPool {
     private readonly started = new Map<string, Promise<StartedPack>>();
     private readonly copies: PackCopy[] = [];
 
-    constructor(readonly packDir: string) {}
+    /** `clockAt`: the moment the packs' clocks read when they start (default the real time). */
+    constructor(readonly packDir: string, private readonly opts: { clockAt?: Date } = {}) {}
 
     /** The pack reading `exemptionsFile`, or the pack as it is when undefined. */
     get(exemptionsFile?: string): Promise<StartedPack> {
@@ -139,7 +140,7 @@ export class PackPool {
             this.copies.push(copy);
             dir = copy.dir;
         }
-        const pack = await startPolicyPack(dir, { timeoutMs: 60_000 });
+        const pack = await startPolicyPack(dir, { timeoutMs: 60_000, clockAt: this.opts.clockAt });
         const info = await pack.client.getAnalyzerInfo();
         const own = path.join(this.packDir, EXEMPTIONS_FILE);
         return {
