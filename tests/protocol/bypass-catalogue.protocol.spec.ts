@@ -5,8 +5,7 @@ import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY } from "../../lib/policy-
 import { ConfigureMap, WireResource } from "../../tools/analyzer/analyzer-client";
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
-import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
-import { PACK_DIR, startPack } from "../helpers/protocol";
+import { startPack, startPackWithExemptions } from "../helpers/protocol";
 
 const HTTPS = { httpsOnly: true };
 const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required", ...HTTPS };
@@ -290,21 +289,13 @@ describe("protocol: the bypass catalogue", function () {
 
 describe("protocol: the bypass catalogue, exemptions", function () {
     this.timeout(60_000);
-    let copy: PackCopy;
     let pack: RunningPack;
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, `exemptions:
+    startPackWithExemptions(`exemptions:
   - {urn: "urn:pulumi:*::storefront::*", reason: "Front Door terminates mutual TLS", category: mitigated}
   - {urn: "urn:pulumi:*::*::azure-native*", reason: "every azure-native app", category: mitigated}
   - {urn: "urn:pulumi:*::checkout::*", organization: acme, reason: "Front Door terminates mutual TLS", category: mitigated}
-`);
-        ({ pack } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+`, started => ({ pack } = started));
 
     it("denies an app of another project whose name holds ::<exempt project>::", async () => {
         const result = await pack.client.analyze({
