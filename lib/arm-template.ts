@@ -6,6 +6,7 @@
 // whatever it cannot resolve comes back as an `Unresolvable` naming the expression, which the policies
 // report as a violation (failing closed) instead of guessing.
 import { UnknownValueError } from "@pulumi/policy";
+import { UNKNOWN_STRING } from "./wire-signatures";
 import { describeValue, EncryptedSecret, observe, UnknownDuringPreview } from "./observed-values";
 
 /**
@@ -29,8 +30,6 @@ export class Unresolvable extends UnknownDuringPreview {
         super(new UnknownValueError(UNKNOWN_STRING, [path]));
     }
 }
-
-const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export function isUnresolvable(value: unknown): value is Unresolvable {
     return value instanceof Unresolvable;

@@ -20,6 +20,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { RESOURCE_REFERENCE_SIGNATURE, SIGNATURE_KEY } from "../../lib/wire-signatures";
 import { CapturedResource, HostFailure, HostResult, HostSpec, resolveProgram } from "./program-host";
 
 export type { CapturedResource } from "./program-host";
@@ -398,7 +399,10 @@ export async function runProgramUnderMocks(programDir: string, opts: RunOptions 
 
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-preview-"));
     const outFile = path.join(tempDir, "result.json");
-    const spec: HostSpec = { programDir: plan.programDir, entryPoint: plan.entryPoint, rootDir, project: project.name, stack, outFile };
+    const spec: HostSpec = {
+        programDir: plan.programDir, entryPoint: plan.entryPoint, rootDir, project: project.name, stack, outFile,
+        signatures: { key: SIGNATURE_KEY, resourceReference: RESOURCE_REFERENCE_SIGNATURE },
+    };
     // execRuntime: the runtime options travel as environment variables, `nodeargs` before the script.
     const env: NodeJS.ProcessEnv = {
         ...process.env,
