@@ -14,7 +14,8 @@ import { ExemptionRecord } from "../../lib/exemption-records";
 import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, parseIsoDate } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { Subject } from "../preview/inputs";
-import { configureMapFor, judgeSubject } from "../preview/judge";
+import { buildConfigureMap } from "../analyzer/policy-pack-config";
+import { judgeSubject } from "../preview/judge";
 import { PackPool } from "../preview/pack";
 
 export const MAX_MATCH_ENTRIES = 100;
@@ -59,7 +60,7 @@ export async function askPackAboutExemptions(packDir: string, exemptionsFile: st
         const started = await pool.get(own ? undefined : exemptionsFile);
         const records: ExemptionRecord[] = [];
         for (const subject of subjects) {
-            const report = await judgeSubject(started, subject, { configureMap: configureMapFor(started.info, []), policyConfig: "the policies' defaults" });
+            const report = await judgeSubject(started, subject, { configureMap: buildConfigureMap(started.info), policyConfig: "the policies' defaults" });
             records.push(...report.exemptionRecords);
         }
         return records;

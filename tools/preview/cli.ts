@@ -5,9 +5,9 @@ import * as fs from "fs";
 import * as path from "path";
 import { packRoot } from "../../lib/exemptions";
 import { parseCommandLine } from "../command-line";
-import { PolicyPackConfigDocument, PolicyPackConfigError, PolicyPackConfigFile, readPolicyPackConfigFile } from "../analyzer/policy-pack-config";
+import { buildConfigureMap, PolicyPackConfigDocument, PolicyPackConfigError, PolicyPackConfigFile, readPolicyPackConfigFile } from "../analyzer/policy-pack-config";
 import { bundledExamples, classifyInputs, InputError, InputSpec, loadProgram, loadStackExport, Subject } from "./inputs";
-import { configureMapFor, SubjectReport, judgeSubject } from "./judge";
+import { SubjectReport, judgeSubject } from "./judge";
 import { ensureBuilt, PackError, PackPool } from "./pack";
 import { Format, FORMATS, formatReport, RunReport } from "./report";
 
@@ -200,7 +200,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
                         ...(subject.policyConfigFile ? [{ file: subject.policyConfigFile, config: loadConfig(subject.policyConfigFile, io) }] : []),
                         ...(userConfigFile && userConfig ? [{ file: userConfigFile, config: userConfig }] : []),
                     ];
-                    const configureMap = configureMapFor(started.info, configFiles);
+                    const configureMap = buildConfigureMap(started.info, ...configFiles.map(f => f.config));
                     const policyConfig = configFiles.length > 0
                         ? configFiles.map(f => path.relative(process.cwd(), f.file)).join(" + ")
                         : "the policies' defaults";

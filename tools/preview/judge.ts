@@ -5,10 +5,9 @@
 // (`pulumi policy analyze --file`: a remediation is shown, not applied). Then sorts each resource into
 // violating / advisory / exempt / out of scope / compliant.
 
-import { AnalyzerInfo, ConfigureMap, Diagnostic, EnforcementLevel, NotApplicable, RemediateResult } from "../analyzer/analyzer-client";
+import { ConfigureMap, Diagnostic, EnforcementLevel, NotApplicable, RemediateResult } from "../analyzer/analyzer-client";
 import { RunResource, runLikeEngine } from "../analyzer/engine-run";
 import { isSecretEnvelope } from "../analyzer/wire";
-import { buildConfigureMap, normalizePolicyPackConfig, PolicyPackConfigFile } from "../analyzer/policy-pack-config";
 import { sitesOf } from "../../lib/deployed-sites";
 import { ExemptionRecord, exemptionRecordsIn } from "../../lib/exemption-records";
 import { EXEMPTIONS_REPORT_POLICY } from "../../lib/policy-names";
@@ -96,29 +95,6 @@ export interface SubjectReport {
     /** Facts about the input worth a line: pending deletes skipped, secrets decoded or encrypted, which stack of a file. */
     readonly notes: string[];
     readonly counts: Counts;
-}
-
-/**
- * Layers a policy pack config over another, per policy, the way the CLI layers its sources:
- * a level string replaces the level, an object's properties are merged shallowly, the top winning.
- */
-export function layerPolicyConfigs(base: PolicyPackConfigFile, top: PolicyPackConfigFile): PolicyPackConfigFile {
-    const lower = normalizePolicyPackConfig(base);
-    const upper = normalizePolicyPackConfig(top);
-    const merged: PolicyPackConfigFile = {};
-    for (const name of new Set([...Object.keys(lower), ...Object.keys(upper)])) {
-        const level = upper[name]?.enforcementLevel ?? lower[name]?.enforcementLevel;
-        merged[name] = {
-            ...(level ? { enforcementLevel: level } : {}),
-            ...(lower[name]?.properties ?? {}),
-            ...(upper[name]?.properties ?? {}),
-        };
-    }
-    return merged;
-}
-
-export function configureMapFor(info: AnalyzerInfo, files: readonly { file: string; config: PolicyPackConfigFile }[]): ConfigureMap {
-    return buildConfigureMap(info, files.reduce<PolicyPackConfigFile>((acc, f) => layerPolicyConfigs(acc, f.config), {}));
 }
 
 function toRun(r: SubjectResource): RunResource {
