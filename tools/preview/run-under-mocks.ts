@@ -88,9 +88,14 @@ function displayPath(file: string): string {
     return relative === "" ? "." : relative.startsWith("..") ? file : relative;
 }
 
+/** The project file (Pulumi.yaml or Pulumi.yml) in `dir`, or undefined when `dir` is no Pulumi project. */
+export function projectFileOf(dir: string): string | undefined {
+    return PROJECT_FILES.map(f => path.join(dir, f)).find(f => fs.existsSync(f));
+}
+
 /** Reads Pulumi.yaml (or Pulumi.yml) of the project at `rootDir`. */
 export function readPulumiProject(rootDir: string): PulumiProject {
-    const file = PROJECT_FILES.map(f => path.join(rootDir, f)).find(f => fs.existsSync(f));
+    const file = projectFileOf(rootDir);
     if (!file) {
         throw new ProgramRunError(rootDir, "has no Pulumi.yaml");
     }
