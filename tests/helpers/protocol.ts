@@ -15,17 +15,31 @@ export async function startPack(dir = PACK_DIR): Promise<{ pack: RunningPack; co
     return { pack, configMap };
 }
 
+export type StartedTestPack = { pack: RunningPack; configMap: ConfigureMap };
+
+/**
+ * For the enclosing describe: before its tests, the built pack started, configured with the defaults and
+ * handed to `use`; after them, stopped.
+ */
+export function startPackForTests(use: (started: StartedTestPack) => void): void {
+    startPackInHooks(undefined, use);
+}
+
 /**
  * For the enclosing describe: before its tests, a copy of the built pack with `exemptionsYaml` as its
  * exemptions.yaml (the pack reads the file from its own folder), started, configured with the defaults and
  * handed to `use`; after them, stopped and the copy removed.
  */
-export function startPackWithExemptions(exemptionsYaml: string, use: (started: { pack: RunningPack; configMap: ConfigureMap }) => void): void {
+export function startPackWithExemptions(exemptionsYaml: string, use: (started: StartedTestPack) => void): void {
+    startPackInHooks(exemptionsYaml, use);
+}
+
+function startPackInHooks(exemptionsYaml: string | undefined, use: (started: StartedTestPack) => void): void {
     let copy: PackCopy | undefined;
     let pack: RunningPack | undefined;
     before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, exemptionsYaml);
-        const started = await startPack(copy.dir);
+        copy = exemptionsYaml === undefined ? undefined : copyPackWithExemptions(PACK_DIR, exemptionsYaml);
+        const started = await startPack(copy?.dir);
         pack = started.pack;
         use(started);
     });

@@ -7,7 +7,7 @@ import { CLIENT_CERTIFICATES_POLICY, EXEMPTIONS_REPORT_POLICY, HTTPS_ONLY_POLICY
 import { AnalyzeResult, ConfigureMap, Diagnostic, WireResource } from "../../tools/analyzer/analyzer-client";
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
-import { startPack, startPackWithExemptions } from "../helpers/protocol";
+import { startPackForTests, startPackWithExemptions } from "../helpers/protocol";
 
 const COMPLIANT = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.2" } };
 const CANT_RUN = /^can't run policy '[^']+' from policy pack '[^']+' during preview: /;
@@ -46,10 +46,7 @@ describe("protocol: sites deployed through generic resources, ARM templates and 
     let pack: RunningPack;
     let configMap: ConfigureMap;
 
-    before(async () => {
-        ({ pack, configMap } = await startPack());
-    });
-    after(async () => pack?.stop());
+    startPackForTests(started => ({ pack, configMap } = started));
 
     async function mandatory(resource: WireResource, policy = CLIENT_CERTIFICATES_POLICY): Promise<Diagnostic[]> {
         const result = await pack.client.analyze(resource);

@@ -5,7 +5,7 @@ import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY } from "../../lib/policy-
 import { ConfigureMap, WireResource } from "../../tools/analyzer/analyzer-client";
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
-import { startPack, startPackWithExemptions } from "../helpers/protocol";
+import { startPackForTests, startPackWithExemptions } from "../helpers/protocol";
 
 const HTTPS = { httpsOnly: true };
 const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required", ...HTTPS };
@@ -262,10 +262,7 @@ describe("protocol: the bypass catalogue", function () {
     let pack: RunningPack;
     let configMap: ConfigureMap;
 
-    before(async () => {
-        ({ pack, configMap } = await startPack());
-    });
-    after(async () => pack?.stop());
+    startPackForTests(started => ({ pack, configMap } = started));
 
     for (const row of BYPASS_CATALOGUE) {
         it(`denies ${row.bypass}`, async () => {
