@@ -7,8 +7,10 @@
 // turned off in the portal or with `az webapp update` has compliant inputs and drifted outputs: only this
 // policy sees it.
 //
-// It applies the resource rules themselves (the same checks, scope and options) to the outputs, with three
+// It applies the resource rules themselves (the same checks, scope and options) to the outputs, with four
 // differences the outputs call for:
+// - where the resource rule denied the same app's inputs in this run, the outputs are not judged again: that
+//   violation already says to fix the program;
 // - a property the outputs lack is no violation, and no evidence of compliance either: the app is named once
 //   per stack as not judgeable from the deployed state;
 // - a value unknown during preview (a resource being created) is not judged;
@@ -103,8 +105,6 @@ export function requiredOutputs(rule: AnyRule, profile: AppServiceResourceProfil
 const DRIFT = "This is drift: the program's inputs, judged in this run, comply, so the app was changed outside " +
     "Pulumi (the Azure portal, the Azure CLI, an ARM deployment). Fix: `pulumi up --refresh` puts the program's " +
     "compliant settings back; then find out who changed it.";
-const INPUTS_TOO = "The program's inputs do not comply either (see the resource rule's violation on this resource). " +
-    "Fix: correct the program, then `pulumi up` deploys the fix.";
 const EITHER_WAY = "Fix: when the program's inputs comply, `pulumi up --refresh` puts them back; when they do not, " +
     "correct the program, then `pulumi up`. (The resource rules did not judge this resource's inputs in this run.)";
 
@@ -112,9 +112,6 @@ function wayOut(seen: AnalyzedResource | undefined, ruleName: string): string {
     const conclusion = seen?.rules.get(ruleName)?.conclusion;
     if (conclusion === "no findings") {
         return DRIFT;
-    }
-    if (conclusion === "violation" || conclusion === "could not judge") {
-        return INPUTS_TOO;
     }
     return EITHER_WAY;
 }
@@ -142,6 +139,13 @@ export function judgeDeployedState(
         for (const rule of rules) {
             const required = requiredOutputs(rule, profile);
             if (!required) {
+                continue;
+            }
+            const conclusion = seen?.rules.get(rule.name)?.conclusion;
+            if (conclusion === "violation" || conclusion === "could not judge") {
+                // The resource rule denies the inputs on this very resource, and its violation says how to fix the
+                // program. In a preview the outputs of a new or changed app are the provider's prediction from
+                // those inputs, not a deployed state: a second finding would only repeat the first.
                 continue;
             }
             const values = required.map(property => observe(resource.props, [property]));

@@ -73,13 +73,20 @@ describe("protocol: the deployed state (AnalyzeStack on outputs)", function () {
         assert.match(messages.find(m => m.includes(HTTPS_ONLY_POLICY)) ?? "", /httpsOnly is false.*This is drift/);
     });
 
-    it("non-compliant inputs and outputs: the finding says to fix the program, not drift", async () => {
+    it("non-compliant inputs: the resource rule's violation says to fix the program, and the outputs add no second finding", async () => {
         const name = "wrong-in-program";
         const inputs = { ...COMPLIANT, clientCertEnabled: false };
         const run = await runLikeEngine(pack.client, [runResource(name, inputs, readBack(name, { clientCertEnabled: false }))], { remediate: false });
-        assert.ok(run.analyses[0].diagnostics.some(d => d.policyName === CLIENT_CERTIFICATES_POLICY));
-        const [finding] = deployedState(run.stack);
-        assert.match(finding.message, /The program's inputs do not comply either.*correct the program/);
+        assert.match(run.analyses[0].diagnostics.find(d => d.policyName === CLIENT_CERTIFICATES_POLICY)?.message ?? "", /clientCertEnabled is false\. Fix: set clientCertEnabled: true/);
+        assert.deepStrictEqual(deployedState(run.stack), []);
+    });
+
+    it("outputs of an app whose inputs were not judged in this run: a finding with both ways out", async () => {
+        const name = "not-analysed";
+        const stack = await pack.client.analyzeStack([{ type: "azure-native:web:WebApp", name, urn: urnOf(name), properties: readBack(name, { httpsOnly: false }) }]);
+        const [finding, ...rest] = deployedState(stack);
+        assert.deepStrictEqual(rest, []);
+        assert.match(finding.message, /httpsOnly is false\. Fix: when the program's inputs comply, `pulumi up --refresh` puts them back; when they do not, correct the program/);
         assert.ok(!/This is drift/.test(finding.message), finding.message);
     });
 
