@@ -184,6 +184,13 @@ describe("tools/preview cli", function () {
         assert.match(stdout, /## webshop\/staging/);
         assert.match(stdout, /\| violating \| 1 \| `admin` \|/);
         assert.match(stdout, /\| compliant \| 1 \| `storefront` \|/);
+        // The drifted app, in every format: its deployed-state finding makes it advisory.
+        assert.match(stdout, /\| advisory \| 1 \| `catalog` \|/);
+        assert.match(stdout, /\| `catalog` \(azure-native:web:WebApp\) \| azure-app-service-deployed-state \| advisory \| Deployed state of catalog /);
+        const json = JSON.parse((await runCliCaptured(["--format", "json", path.join(EXPORTS, "staging.json")])).stdout);
+        const [catalog] = json.stacks[0].advisory;
+        assert.strictEqual(catalog.name, "catalog");
+        assert.match(catalog.diagnostics[0].message, /clientCertEnabled is false\. This is drift/);
         assert.match(stdout, /\| `admin` \(azure-native:web:WebApp\) \| azure-app-service-require-client-certificates \| mandatory \|/);
     });
 
