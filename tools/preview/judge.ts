@@ -239,9 +239,9 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
         const own = perResource[i].diagnostics.map(findingOf);
         const fromStack = stackFindingsByUrn.get(r.urn) ?? [];
         const findings = [...own, ...fromStack];
-        // Advisory stack findings about a resource (such as a report of the exemption it uses) are shown,
-        // but only resource findings and blocking stack findings decide its status.
-        const deciding = [...own, ...fromStack.filter(f => isBlocking(f.enforcementLevel))];
+        // The exemptions report's advisory lines about a resource (the exemption it uses) are shown but do not
+        // decide its status; any other stack finding about it (its deployed state, say) does, like its own.
+        const deciding = [...own, ...fromStack.filter(f => isBlocking(f.enforcementLevel) || f.policyName !== EXEMPTIONS_REPORT_POLICY)];
         const notApplicable = perResource[i].notApplicable;
         // A resource holding sites is judged even when nothing is said about it; any other only when something is.
         const judged = findings.length > 0 || notApplicable.length > 0 || holdsSites(r);
