@@ -15,7 +15,8 @@ export async function startPack(dir = PACK_DIR): Promise<{ pack: RunningPack; co
     return { pack, configMap };
 }
 
-export type StartedTestPack = { pack: RunningPack; configMap: ConfigureMap };
+/** The pack started for a describe's tests, its default configuration, and the folder it runs from. */
+export type StartedTestPack = { pack: RunningPack; configMap: ConfigureMap; dir: string };
 
 /**
  * For the enclosing describe: before its tests, the built pack started, configured with the defaults and
@@ -39,9 +40,10 @@ function startPackInHooks(exemptionsYaml: string | undefined, use: (started: Sta
     let pack: RunningPack | undefined;
     before(async () => {
         copy = exemptionsYaml === undefined ? undefined : copyPackWithExemptions(PACK_DIR, exemptionsYaml);
-        const started = await startPack(copy?.dir);
+        const dir = copy?.dir ?? PACK_DIR;
+        const started = await startPack(dir);
         pack = started.pack;
-        use(started);
+        use({ ...started, dir });
     });
     after(async () => {
         await pack?.stop();

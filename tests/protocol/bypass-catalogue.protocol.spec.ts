@@ -8,7 +8,7 @@ import { runLikeEngine } from "../../tools/analyzer/engine-run";
 import { RunningPack, startPolicyPack } from "../../tools/analyzer/pack-process";
 import { buildConfigureMap, loadPolicyPackConfigFile } from "../../tools/analyzer/policy-pack-config";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
-import { startPackForTests, startPackWithExemptions } from "../helpers/protocol";
+import { PACK_DIR, startPackForTests, startPackWithExemptions } from "../helpers/protocol";
 
 const HTTPS = { httpsOnly: true };
 const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required", ...HTTPS };
