@@ -13,8 +13,8 @@ import * as path from "path";
 import { ExemptionRecord } from "../../lib/exemption-records";
 import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, parseIsoDate } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
-import { Subject } from "../preview/inputs";
 import { buildConfigureMap } from "../analyzer/policy-pack-config";
+import { Subject } from "../preview/inputs";
 import { judgeSubject } from "../preview/judge";
 import { PackPool } from "../preview/pack";
 
