@@ -16,7 +16,7 @@ import { appScope } from "./app-service-scope";
 import { Unresolvable } from "./arm-template";
 import { DeployedSite, sitesOf } from "./deployed-sites";
 import { ExemptionDecision, ExemptionEntry, ExemptionSet, packExemptions } from "./exemptions";
-import { observe, UnknownDuringPreview } from "./observed-values";
+import { observe, Unknown } from "./observed-values";
 import { RESOURCE_POLICY_NAMES } from "./policy-names";
 import { OptionSet, OptionSpec } from "./policy-options";
 import { holdsUnreadable, installPolicySdkGuard, isUnreadableMarker, UNREADABLE_KEY } from "./policy-sdk-guard";
@@ -24,10 +24,10 @@ import { holdsUnreadable, installPolicySdkGuard, isUnreadableMarker, UNREADABLE_
 // Before the first call reaches the SDK: no property value may make it answer the engine with an error.
 installPolicySdkGuard();
 
-export interface Finding {
+export interface Violation {
     /** One self-contained sentence set: what was found, the fix, and why it matters. */
     readonly message: string;
-    /** Set only where the finding's level is not the policy's own (what the pack cannot resolve). */
+    /** Set only where the violation's level is not the policy's own (what the pack cannot resolve). */
     readonly enforcementLevel?: UnresolvableLevel;
 }
 
@@ -51,15 +51,15 @@ export const unresolvableValuesOption = {
 } as const satisfies Record<string, OptionSpec>;
 
 export interface RuleVerdict {
-    readonly findings: readonly Finding[];
+    readonly violations: readonly Violation[];
     /** Values the verdict depends on that the engine does not know yet; judged again at `up`. */
-    readonly undetermined: readonly UnknownDuringPreview[];
+    readonly unknowns: readonly Unknown[];
 }
 
 /** What a rule is given about one resource: its profile and a reader of its properties. */
 export interface ObservedResource {
     readonly profile: AppServiceResourceProfile;
-    /** The plain value at a property path: secrets unwrapped, unknowns as `UnknownDuringPreview`. */
+    /** The plain value at a property path: secrets unwrapped, unknowns as `Unknown`. */
     read(...path: string[]): unknown;
 }
 
@@ -96,26 +96,26 @@ export function observeResource(profile: AppServiceResourceProfile, props: unkno
 /** Verdicts collected from several independent checks of one resource. */
 export function combineVerdicts(...verdicts: RuleVerdict[]): RuleVerdict {
     return {
-        findings: verdicts.flatMap(v => v.findings),
-        undetermined: verdicts.flatMap(v => v.undetermined),
+        violations: verdicts.flatMap(v => v.violations),
+        unknowns: verdicts.flatMap(v => v.unknowns),
     };
 }
 
-export const NO_FINDINGS: RuleVerdict = { findings: [], undetermined: [] };
+export const NO_VIOLATIONS: RuleVerdict = { violations: [], unknowns: [] };
 
-export function undeterminedBy(value: UnknownDuringPreview): RuleVerdict {
-    return { findings: [], undetermined: [value] };
+export function unknownBy(value: Unknown): RuleVerdict {
+    return { violations: [], unknowns: [value] };
 }
 
-export function findingOf(message: string): RuleVerdict {
-    return { findings: [{ message }], undetermined: [] };
+export function violationOf(message: string): RuleVerdict {
+    return { violations: [{ message }], unknowns: [] };
 }
 
 export type Judgement =
-    | { readonly kind: "not judged" }
-    | { readonly kind: "not applicable"; readonly reason: string; readonly configFindings: readonly Finding[] }
+    | { readonly outcome: "not judged" }
+    | { readonly outcome: "not applicable"; readonly reason: string; readonly configViolations: readonly Violation[] }
     | {
-        readonly kind: "judged";
+        readonly outcome: "judged";
         /** Every site the resource deploys, combined; each message says which site it concerns. */
         readonly verdict: RuleVerdict;
         /** The Pulumi resource itself: its exemption tag, and what remediation rewrites. */
@@ -126,7 +126,7 @@ export type Judgement =
          */
         readonly remediable: boolean;
         /** Unusable options: reported on every resource of a judged type, and never exempted. */
-        readonly configFindings: readonly Finding[];
+        readonly configViolations: readonly Violation[];
     };
 
 /**
@@ -142,20 +142,20 @@ export function judgeResource<Options>(
 ): Judgement {
     const deployed = sitesOf(type, props);
     if (!deployed) {
-        return { kind: "not judged" };
+        return { outcome: "not judged" };
     }
     const { values: options, problems } = rule.options.read(config);
-    const configFindings = problems.map(problem => ({
+    const configViolations = problems.map(problem => ({
         message: `The policy's configuration is unusable: ${problem}. Fix the policy pack config file.`,
     }));
     if (isUnreadableMarker(props)) {
         // The SDK could not read the resource's properties at all (lib/policy-sdk-guard.ts): deny, never remediate.
         return {
-            kind: "judged",
-            verdict: findingOf(cannotJudgeMessage(new Error(props[UNREADABLE_KEY]))),
+            outcome: "judged",
+            verdict: violationOf(cannotJudgeMessage(new Error(props[UNREADABLE_KEY]))),
             resource: deployed.owner,
             remediable: false,
-            configFindings,
+            configViolations,
         };
     }
     const level = rule.unresolvableLevel(options);
@@ -170,13 +170,13 @@ export function judgeResource<Options>(
         }
     }
     verdicts.push(unresolvableVerdict(rule, deployed.unreadable, undefined, level));
-    verdicts.push({ findings: [], undetermined: [...deployed.undetermined] });
+    verdicts.push({ violations: [], unknowns: [...deployed.unknowns] });
     const verdict = combineVerdicts(...verdicts);
-    if (verdict.findings.length === 0 && verdict.undetermined.length === 0 && deployed.sites.length === outOfScope.length) {
+    if (verdict.violations.length === 0 && verdict.unknowns.length === 0 && deployed.sites.length === outOfScope.length) {
         const reason = outOfScope.length > 0 ? [...new Set(outOfScope)].join("; ") : deployed.noSiteReason;
-        return { kind: "not applicable", reason, configFindings };
+        return { outcome: "not applicable", reason, configViolations };
     }
-    return { kind: "judged", verdict, resource: deployed.owner, remediable: deployed.remediable, configFindings };
+    return { outcome: "judged", verdict, resource: deployed.owner, remediable: deployed.remediable, configViolations };
 }
 
 /** One site's verdict, its messages prefixed with where it sits; or why it is out of scope. */
@@ -210,15 +210,15 @@ function judgeSite<Options>(rule: AppServiceRule<Options>, site: DeployedSite, o
     const note = scope.note === undefined ? "" : ` ${scope.note}`;
     return combineVerdicts(
         {
-            findings: verdict.findings.map(f => ({ ...f, message: prefix + f.message + note })),
+            violations: verdict.violations.map(f => ({ ...f, message: prefix + f.message + note })),
             // An unresolvable value will not be known at `up` either: it is reported below, never waited for.
-            undetermined: verdict.undetermined.filter(u => !(u instanceof Unresolvable)),
+            unknowns: verdict.unknowns.filter(u => !(u instanceof Unresolvable)),
         },
         unresolvableVerdict(rule, unresolved, site.location, level),
     );
 }
 
-/** What the pack cannot resolve, one finding each, at the level the option sets. */
+/** What the pack cannot resolve, one violation each, at the level the option sets. */
 function unresolvableVerdict<Options>(
     rule: AppServiceRule<Options>,
     unresolved: readonly Unresolvable[],
@@ -226,14 +226,14 @@ function unresolvableVerdict<Options>(
     level: UnresolvableLevel,
 ): RuleVerdict {
     const seen = new Set<string>();
-    const findings: Finding[] = [];
+    const violations: Violation[] = [];
     for (const u of unresolved) {
         const key = `${u.what}\u0000${u.path}`;
         if (seen.has(key)) {
             continue;
         }
         seen.add(key);
-        findings.push({
+        violations.push({
             message: `${location ? `${location}: ` : ""}The pack cannot resolve ${u.what} at ${u.path}: ${u.reason}, so it ` +
                 `cannot judge what it deploys against ${rule.name}. Fix: ${u.fix}, or have this resource exempted in the ` +
                 "policy pack's exemptions file. Why: what the pack cannot read, it cannot judge, and it does not let it " +
@@ -241,7 +241,7 @@ function unresolvableVerdict<Options>(
             enforcementLevel: level,
         });
     }
-    return { findings, undetermined: [] };
+    return { violations, unknowns: [] };
 }
 
 export function exemptionTagValue(exemptions: ExemptionSet, resource: ObservedResource): unknown {
@@ -256,25 +256,25 @@ export function describeEntry(entry: ExemptionEntry): string {
         : `exemption entry #${entry.number} (urn ${JSON.stringify(entry.urn)})`;
 }
 
-/** What an exemption makes of a verdict with findings: a pass, or the findings with the reason none applies. */
+/** What an exemption makes of a verdict with violations: a pass, or the violations with the reason none applies. */
 export function applyExemption(verdict: RuleVerdict, decision: ExemptionDecision): RuleVerdict {
     switch (decision.kind) {
         case "none":
             return verdict;
         case "exempt":
-            return { findings: [], undetermined: [] };
+            return { violations: [], unknowns: [] };
         case "undetermined": {
-            // Known findings stand: an exemption tag the engine does not know yet cannot excuse them.
+            // Known violations stand: an exemption tag the engine does not know yet cannot excuse them.
             const note = " The resource's exemption tag is unknown during preview, so it cannot excuse this yet.";
-            return { ...verdict, findings: verdict.findings.map(f => ({ message: f.message + note })) };
+            return { ...verdict, violations: verdict.violations.map(f => ({ message: f.message + note })) };
         }
         case "expired": {
             const note = ` The ${describeEntry(decision.entry)} expired on ${decision.entry.expires} and is no longer honoured.`;
-            return { ...verdict, findings: verdict.findings.map(f => ({ message: f.message + note })) };
+            return { ...verdict, violations: verdict.violations.map(f => ({ message: f.message + note })) };
         }
         case "rejected": {
             const note = ` An exemption matches but is not honoured: ${decision.problems.map(p => p.message).join("; ")}.`;
-            return { ...verdict, findings: verdict.findings.map(f => ({ message: f.message + note })) };
+            return { ...verdict, violations: verdict.violations.map(f => ({ message: f.message + note })) };
         }
     }
 }
@@ -290,7 +290,7 @@ export function judgeWithExemptions<Options>(
 ): Judgement {
     const judgement = judgeResource(rule, args.type, args.props, args.config);
     beforeExemptions?.(judgement);
-    if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
+    if (judgement.outcome !== "judged" || judgement.verdict.violations.length === 0) {
         return judgement;
     }
     const decision = exemptions.decide(args.urn, rule.name, now, exemptionTagValue(exemptions, judgement.resource));
@@ -306,14 +306,14 @@ export function cannotJudgeMessage(error: unknown): string {
 
 /** What a judgement before exemptions says about the inputs, in the words of lib/analyzed-resources. */
 export function inputConclusionOf(judgement: Judgement): InputConclusion | undefined {
-    switch (judgement.kind) {
+    switch (judgement.outcome) {
         case "not judged":
             return undefined;
         case "not applicable":
             return "not applicable";
         case "judged":
-            return judgement.verdict.findings.length > 0 ? "violation"
-                : judgement.verdict.undetermined.length > 0 ? "unknown" : "no findings";
+            return judgement.verdict.violations.length > 0 ? "violation"
+                : judgement.verdict.unknowns.length > 0 ? "unknown" : "no violations";
     }
 }
 
@@ -325,12 +325,12 @@ export function ruleConclusionOf(judgement: Judgement, exemptions: ExemptionSet)
     }
     return {
         conclusion,
-        findings: judgement.kind === "judged" ? judgement.verdict.findings.map(f => f.message) : [],
-        exemptionTag: judgement.kind === "judged" ? exemptionTagValue(exemptions, judgement.resource) : undefined,
+        violations: judgement.outcome === "judged" ? judgement.verdict.violations.map(f => f.message) : [],
+        exemptionTag: judgement.outcome === "judged" ? exemptionTagValue(exemptions, judgement.resource) : undefined,
     };
 }
 
-/** What a finding says when the policy is at `remediate` but remediation leaves the resource as it is. */
+/** What a violation says when the policy is at `remediate` but remediation leaves the resource as it is. */
 export const NOT_REWRITTEN_NOTE = " The policy's level is remediate, but remediation does not rewrite ARM templates, " +
     "generic resources or azapi bodies: change the template or properties yourself.";
 
@@ -375,47 +375,47 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
                 judgement = judgeWithPackExemptions(args, true);
             } catch (error) {
                 if (error instanceof UnknownValueError) {
-                    recordAnalysis(args.urn, args.type, rule.name, { conclusion: "unknown", findings: [] });
+                    recordAnalysis(args.urn, args.type, rule.name, { conclusion: "unknown", violations: [] });
                     throw error;
                 }
-                recordAnalysis(args.urn, args.type, rule.name, { conclusion: "could not judge", findings: [] });
+                recordAnalysis(args.urn, args.type, rule.name, { conclusion: "could not judge", violations: [] });
                 reportViolation(cannotJudgeMessage(error));
                 return;
             }
-            if (judgement.kind === "not judged") {
+            if (judgement.outcome === "not judged") {
                 return;
             }
-            for (const finding of judgement.configFindings) {
-                reportViolation(finding.message);
+            for (const violation of judgement.configViolations) {
+                reportViolation(violation.message);
             }
-            if (judgement.kind === "not applicable") {
+            if (judgement.outcome === "not applicable") {
                 args.notApplicable(judgement.reason);
                 return;
             }
-            const { findings, undetermined } = judgement.verdict;
+            const { violations, unknowns } = judgement.verdict;
             const declinedKey = `${rule.name}\u0000${args.urn}`;
             const note = declinedRemediations.delete(declinedKey) ? NOT_REWRITTEN_NOTE : "";
-            for (const finding of findings) {
-                if (finding.enforcementLevel) {
+            for (const violation of violations) {
+                if (violation.enforcementLevel) {
                     // The object form carries its own level; it does not prepend the description, so this does.
                     (reportViolation as unknown as (d: { message: string; enforcementLevel: string }) => void)({
-                        message: `${rule.description}\n${finding.message}${note}`,
-                        enforcementLevel: finding.enforcementLevel,
+                        message: `${rule.description}\n${violation.message}${note}`,
+                        enforcementLevel: violation.enforcementLevel,
                     });
                 } else {
-                    reportViolation(finding.message + note);
+                    reportViolation(violation.message + note);
                 }
             }
             // Only when nothing known is wrong does an unknown decide: the SDK then reports its advisory
             // "can't run during preview", and the same resource is judged in full at `up`.
-            if (findings.length === 0 && undetermined.length > 0) {
-                throw undetermined[0].error;
+            if (violations.length === 0 && unknowns.length > 0) {
+                throw unknowns[0].error;
             }
         },
         remediateResource: rule.remediate && ((args: ResourceValidationArgs) => {
             try {
                 const judgement = judgeWithPackExemptions(args, false);
-                if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
+                if (judgement.outcome !== "judged" || judgement.verdict.violations.length === 0) {
                     return undefined;
                 }
                 if (!judgement.remediable) {

@@ -6,15 +6,15 @@
 // whatever it cannot resolve comes back as an `Unresolvable` naming the expression, which the policies
 // report as a violation (failing closed) instead of guessing.
 import { UnknownValueError } from "@pulumi/policy";
-import { describeValue, EncryptedSecret, observe, UnknownDuringPreview } from "./observed-values";
+import { describeValue, EncryptedSecret, observe, Unknown } from "./observed-values";
 
 /**
  * A value the pack cannot work out from what the program declares: an ARM expression it does not resolve,
- * a template behind a link, a template that is not JSON. It extends `UnknownDuringPreview` so that every
+ * a template behind a link, a template that is not JSON. It extends `Unknown` so that every
  * rule treats it as a value it cannot judge yet; the policy glue then turns it into a violation, because
  * unlike an unknown it will not be known at `up` either.
  */
-export class Unresolvable extends UnknownDuringPreview {
+export class Unresolvable extends Unknown {
     constructor(
         /** What the pack could not read, as written: `[parameters('x')]`, `templateLink`. */
         readonly what: string,
@@ -66,7 +66,7 @@ export function literalNode(value: unknown, path: string): ArmNode {
     return { value, scope: undefined, path };
 }
 
-/** The value as the rules see it: secrets unwrapped, unknowns as `UnknownDuringPreview`. */
+/** The value as the rules see it: secrets unwrapped, unknowns as `Unknown`. */
 function plain(value: unknown): unknown {
     return observe(value, []);
 }
@@ -76,7 +76,7 @@ function plain(value: unknown): unknown {
  * guard: EncryptedSecret has no instance members, so narrowing on it would exclude every object.)
  */
 export function isOpaque(value: unknown): boolean {
-    return value instanceof UnknownDuringPreview || value instanceof EncryptedSecret;
+    return value instanceof Unknown || value instanceof EncryptedSecret;
 }
 
 /** The raw value of an own property, past the SDK's proxy; for building nodes from a resource's inputs. */
@@ -142,7 +142,7 @@ export function isExpression(text: string): boolean {
 const MAX_STEPS = 32;
 
 /**
- * The node with its value resolved: secrets unwrapped, unknowns as `UnknownDuringPreview`, and, in a
+ * The node with its value resolved: secrets unwrapped, unknowns as `Unknown`, and, in a
  * template, expressions replaced by what they refer to (repeatedly: a default may refer to a variable).
  */
 export function resolve(node: ArmNode): ArmNode {
@@ -283,11 +283,11 @@ export interface TemplateScan {
     /** What the pack cannot read and so cannot judge: links, unresolvable types, templates that are not JSON. */
     readonly unreadable: Unresolvable[];
     /** Values unknown during preview that decide which sites the template holds. */
-    readonly undetermined: UnknownDuringPreview[];
+    readonly unknowns: Unknown[];
 }
 
 export function emptyScan(): TemplateScan {
-    return { sites: [], unreadable: [], undetermined: [] };
+    return { sites: [], unreadable: [], unknowns: [] };
 }
 
 /** One deployment's template, as a Pulumi resource or a nested `Microsoft.Resources/deployments` gives it. */
@@ -364,8 +364,8 @@ function noteOpaque(value: unknown, path: string, what: string, scan: TemplateSc
         scan.unreadable.push(value);
         return true;
     }
-    if (value instanceof UnknownDuringPreview) {
-        scan.undetermined.push(value);
+    if (value instanceof Unknown) {
+        scan.unknowns.push(value);
         return true;
     }
     if (value instanceof EncryptedSecret) {

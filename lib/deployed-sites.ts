@@ -27,7 +27,7 @@ import {
     TemplateScan,
     Unresolvable,
 } from "./arm-template";
-import { observe, UnknownDuringPreview } from "./observed-values";
+import { observe, Unknown } from "./observed-values";
 
 /** A site as a rule sees it: its profile and a reader of its settings by the profile's property names. */
 export interface SiteView {
@@ -49,7 +49,7 @@ export interface DeployedSites {
     /** What the pack cannot read, so cannot judge: each becomes a violation. */
     readonly unreadable: readonly Unresolvable[];
     /** Unknown during preview, and deciding which sites there are: judged again at `up`. */
-    readonly undetermined: readonly UnknownDuringPreview[];
+    readonly unknowns: readonly Unknown[];
     /** The Pulumi resource's own properties, for its exemption tag. */
     readonly owner: SiteView;
     /** Whether remediation may rewrite the properties: only where the resource is the site at its root. */
@@ -144,7 +144,7 @@ export function sitesOf(type: string, props: unknown): DeployedSites | undefined
     const profile = appServiceProfileFor(type);
     if (profile) {
         const resource = { profile, read: rootReader(props) };
-        return { sites: [{ resource }], unreadable: [], undetermined: [], owner: resource, remediable: true, noSiteReason: "" };
+        return { sites: [{ resource }], unreadable: [], unknowns: [], owner: resource, remediable: true, noSiteReason: "" };
     }
     if (typeof type !== "string") {
         return undefined;
@@ -185,17 +185,17 @@ function ownerOf(props: unknown): SiteView {
 }
 
 function nothing(props: unknown, reason: string): DeployedSites {
-    return { sites: [], unreadable: [], undetermined: [], owner: ownerOf(props), remediable: false, noSiteReason: reason };
+    return { sites: [], unreadable: [], unknowns: [], owner: ownerOf(props), remediable: false, noSiteReason: reason };
 }
 
-function undetermined(props: unknown, value: UnknownDuringPreview): DeployedSites {
-    return { ...nothing(props, ""), ...(value instanceof Unresolvable ? { unreadable: [value] } : { undetermined: [value] }) };
+function waitingFor(props: unknown, value: Unknown): DeployedSites {
+    return { ...nothing(props, ""), ...(value instanceof Unresolvable ? { unreadable: [value] } : { unknowns: [value] }) };
 }
 
 /** A type the pack cannot read yet (unknown during preview) or at all (an encrypted secret): not let through. */
 function opaque(props: unknown, value: unknown, what: string): DeployedSites {
-    return value instanceof UnknownDuringPreview
-        ? undetermined(props, value)
+    return value instanceof Unknown
+        ? waitingFor(props, value)
         : { ...nothing(props, ""), unreadable: [new Unresolvable(what, what, "it is an encrypted secret the pack cannot read", "pass it in plain text")] };
 }
 
@@ -234,7 +234,7 @@ function genericResourceSites(type: string, props: unknown): DeployedSites | und
     }
     const shown = kind === "site" ? "Microsoft.Web/sites" : "Microsoft.Web/sites/slots";
     const resource = { profile: webProfile(kind === "slot", `generic Resource (${shown}), inside its properties`), read: armSiteReader(root) };
-    return { sites: [{ resource }], unreadable: [], undetermined: [], owner: ownerOf(props), remediable: false, noSiteReason: "" };
+    return { sites: [{ resource }], unreadable: [], unknowns: [], owner: ownerOf(props), remediable: false, noSiteReason: "" };
 }
 
 // ---- ARM template deployments -------------------------------------------------------------------------
@@ -312,7 +312,7 @@ function templateSites(type: string, props: unknown, parts: DeploymentParts): De
     return {
         sites,
         unreadable: scan.unreadable,
-        undetermined: scan.undetermined,
+        unknowns: scan.unknowns,
         owner: ownerOf(props),
         remediable: false,
         noSiteReason: `the template of this ${shortType} deploys no App Service site (Microsoft.Web/sites or sites/slots)`,
@@ -348,8 +348,8 @@ function azapiActionSites(props: unknown): DeployedSites | undefined {
     const method = resolve(member(root, azapi.method)).value;
     const action = resolve(member(root, azapi.action)).value;
     for (const value of [method, action]) {
-        if (value instanceof UnknownDuringPreview) {
-            return undetermined(props, value);
+        if (value instanceof Unknown) {
+            return waitingFor(props, value);
         }
     }
     const writes = typeof method === "string" && ["patch", "put"].includes(method.trim().toLowerCase());
@@ -385,7 +385,7 @@ function azapiSites(type: string, props: unknown, label?: string): DeployedSites
     return {
         sites: [{ resource: { profile, read: update ? patchReader(profile, read) : read } }],
         unreadable: [],
-        undetermined: [],
+        unknowns: [],
         owner: ownerOf(props),
         remediable: false,
         noSiteReason: "",
@@ -410,7 +410,7 @@ function patchReader(profile: AppServiceResourceProfile, read: (...path: string[
 function compliantSettings(profile: AppServiceResourceProfile): Record<string, unknown> {
     const settings: Record<string, unknown> = { [profile.properties.httpsOnly]: true };
     const names = profile.clientCertificates;
-    if (names.kind === "enabled-and-mode") {
+    if (names.form === "enabled-and-mode") {
         settings[names.enabled] = true;
         settings[names.mode] = CLIENT_CERT_MODE_REQUIRED;
     }

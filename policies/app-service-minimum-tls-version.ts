@@ -11,15 +11,15 @@ import {
 import {
     appServiceResourcePolicy,
     AppServiceRule,
-    findingOf,
-    NO_FINDINGS,
+    violationOf,
+    NO_VIOLATIONS,
     ObservedResource,
     RuleVerdict,
-    undeterminedBy,
+    unknownBy,
     UnresolvableLevel,
     unresolvableValuesOption,
 } from "../lib/app-service-policy";
-import { describeValue, EncryptedSecret, isUndetermined, observe, UnreadableValue } from "../lib/observed-values";
+import { describeValue, EncryptedSecret, isUnknown, observe, UnreadableValue } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { MINIMUM_TLS_POLICY } from "../lib/policy-names";
@@ -104,21 +104,21 @@ export function checkMinimumTlsVersion(
     const path = profile.properties.minTlsVersion;
     const shownPath = propertyPath(path);
     const { siteConfig, minTlsVersion: value } = settings;
-    const deny = (found: string) => findingOf(`The app's minimum TLS version is too low or unreadable: ${found}. ` +
+    const deny = (found: string) => violationOf(`The app's minimum TLS version is too low or unreadable: ${found}. ` +
         `${fixFor(profile, minimum)} ${WHY}`);
 
-    if (isUndetermined(siteConfig)) {
-        return undeterminedBy(siteConfig);
+    if (isUnknown(siteConfig)) {
+        return unknownBy(siteConfig);
     }
     if (siteConfig !== undefined && !isPlainObject(siteConfig)) {
         return deny(`${path[0]} is ${describeValue(siteConfig)}, not an object, so the pack cannot read ${shownPath}`);
     }
-    if (isUndetermined(value)) {
-        return undeterminedBy(value);
+    if (isUnknown(value)) {
+        return unknownBy(value);
     }
     if (value === undefined) {
         return tlsVersionRank(AZURE_DEFAULT_MIN_TLS_VERSION)! >= tlsVersionRank(minimum)!
-            ? NO_FINDINGS
+            ? NO_VIOLATIONS
             : deny(`${shownPath} is not set; Azure's default ${AZURE_DEFAULT_MIN_TLS_VERSION} assumed, below the ` +
                 `required minimum ${minimum}`);
     }
@@ -133,7 +133,7 @@ export function checkMinimumTlsVersion(
     if (rank < tlsVersionRank(minimum)!) {
         return deny(`${shownPath} is ${describeValue(value)}, below the required minimum ${minimum}`);
     }
-    return NO_FINDINGS;
+    return NO_VIOLATIONS;
 }
 
 /**

@@ -5,15 +5,15 @@ import { AppServiceResourceProfile } from "../lib/app-service-resources";
 import {
     appServiceResourcePolicy,
     AppServiceRule,
-    findingOf,
-    NO_FINDINGS,
+    violationOf,
+    NO_VIOLATIONS,
     ObservedResource,
     RuleVerdict,
-    undeterminedBy,
+    unknownBy,
     UnresolvableLevel,
     unresolvableValuesOption,
 } from "../lib/app-service-policy";
-import { describeValue, isUndetermined } from "../lib/observed-values";
+import { describeValue, isUnknown } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { HTTPS_ONLY_POLICY } from "../lib/policy-names";
@@ -44,17 +44,17 @@ export type HttpsOnlyOptions = typeof httpsOnlyOptions.defaults;
 
 /** Only the boolean `true` turns plain HTTP away; every other value, however odd, is denied. */
 export function checkHttpsOnly(httpsOnly: unknown, profile: AppServiceResourceProfile): RuleVerdict {
-    if (isUndetermined(httpsOnly)) {
-        return undeterminedBy(httpsOnly);
+    if (isUnknown(httpsOnly)) {
+        return unknownBy(httpsOnly);
     }
     if (httpsOnly === true) {
-        return NO_FINDINGS;
+        return NO_VIOLATIONS;
     }
     const property = profile.properties.httpsOnly;
     const found = httpsOnly === undefined
         ? `${property} is not set (the default is false)`
         : `${property} is ${describeValue(httpsOnly)}${typeof httpsOnly === "boolean" ? "" : ", not the boolean true"}`;
-    return findingOf(`The app accepts plain HTTP: ${found}. Fix: set ${property}: true on this ${profile.resourceName}. ${WHY}`);
+    return violationOf(`The app accepts plain HTTP: ${found}. Fix: set ${property}: true on this ${profile.resourceName}. ${WHY}`);
 }
 
 export function remediateHttpsOnly(profile: AppServiceResourceProfile, props: Record<string, unknown>): Record<string, unknown> {

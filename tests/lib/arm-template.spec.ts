@@ -13,7 +13,7 @@ import {
     TemplateScan,
     Unresolvable,
 } from "../../lib/arm-template";
-import { UnknownDuringPreview } from "../../lib/observed-values";
+import { Unknown } from "../../lib/observed-values";
 import { UNKNOWN } from "../../tools/analyzer/wire";
 
 /** Scans a deployment as azure-native's `properties` give it. */
@@ -34,7 +34,7 @@ const site = (properties: unknown, extra: Record<string, unknown> = {}) =>
 
 function onlySite(result: TemplateScan): (...path: string[]) => unknown {
     assert.strictEqual(result.sites.length, 1,
-        `sites ${result.sites.map(s => s.resource.path)}, unreadable ${result.unreadable.map(u => `${u.what}: ${u.reason}`)}, undetermined ${result.undetermined.length}`);
+        `sites ${result.sites.map(s => s.resource.path)}, unreadable ${result.unreadable.map(u => `${u.what}: ${u.reason}`)}, unknowns ${result.unknowns.length}`);
     return armSiteReader(result.sites[0].resource);
 }
 
@@ -119,7 +119,7 @@ describe("arm-template", () => {
         it("keeps unknowns unknown and unwraps secrets in the deployment's inputs", () => {
             const unknown = onlySite(scan({ template: { resources: [site({ clientCertEnabled: "[parameters('cc')]" })] }, parameters: { cc: { value: UNKNOWN } } }));
             const value = unknown("clientCertEnabled");
-            assert.ok(value instanceof UnknownDuringPreview && !(value instanceof Unresolvable));
+            assert.ok(value instanceof Unknown && !(value instanceof Unresolvable));
             const secret = onlySite(scan({ template: { resources: [site({ clientCertEnabled: "[parameters('cc')]" })] }, parameters: new Secret({ cc: { value: new Secret(false) } }) }));
             assert.strictEqual(secret("clientCertEnabled"), false);
         });
@@ -198,8 +198,8 @@ describe("arm-template", () => {
         });
 
         it("waits for an unknown template or resource type, and cannot read an unresolvable type", () => {
-            assert.strictEqual(scan({ template: UNKNOWN }).undetermined.length, 1);
-            assert.strictEqual(scan({ template: { resources: [{ type: UNKNOWN, name: "x" }] } }).undetermined.length, 1);
+            assert.strictEqual(scan({ template: UNKNOWN }).unknowns.length, 1);
+            assert.strictEqual(scan({ template: { resources: [{ type: UNKNOWN, name: "x" }] } }).unknowns.length, 1);
             const unresolved = scan({ template: { resources: [{ type: "[concat('Microsoft.Web/', 'sites')]", name: "x" }] } });
             assert.strictEqual(unresolved.unreadable.length, 1);
         });

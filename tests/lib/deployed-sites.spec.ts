@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as azureNative from "@pulumi/azure-native";
 import { Unresolvable } from "../../lib/arm-template";
 import { ARM_SHAPED_TYPES, DeployedSites, sitesOf } from "../../lib/deployed-sites";
-import { UnknownDuringPreview } from "../../lib/observed-values";
+import { Unknown } from "../../lib/observed-values";
 import { UNKNOWN } from "../../tools/analyzer/wire";
 
 function sites(type: string, props: unknown): DeployedSites {
@@ -58,7 +58,7 @@ describe("deployed-sites", () => {
 
         it("waits for an unknown namespace or type", () => {
             const found = sites("azure-native:resources:Resource", generic({ resourceType: UNKNOWN }));
-            assert.strictEqual(found.undetermined.length, 1);
+            assert.strictEqual(found.unknowns.length, 1);
             assert.strictEqual(found.sites.length, 0);
         });
 
@@ -173,14 +173,14 @@ describe("deployed-sites", () => {
             assert.match(patch.sites[0].resource.profile.resourceName, /^azapi ResourceAction \(Microsoft.Web\/sites\)/);
             assert.strictEqual(sitesOf("azapi:index/resourceAction:ResourceAction", { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/x", action: "restart" }), undefined);
             assert.strictEqual(sitesOf("azapi:index/resourceAction:ResourceAction", { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/x", method: "POST", action: "" }), undefined);
-            assert.strictEqual(sites("azapi:index/resourceAction:ResourceAction", { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/x", method: UNKNOWN }).undetermined.length, 1);
+            assert.strictEqual(sites("azapi:index/resourceAction:ResourceAction", { type: "Microsoft.Web/sites@2023-12-01", resourceId: "/x", method: UNKNOWN }).unknowns.length, 1);
         });
 
         it("waits for an unknown type or body, and cannot read a body that is not JSON", () => {
-            assert.strictEqual(sites("azapi:index/resource:Resource", { type: UNKNOWN, body: {} }).undetermined.length, 1);
+            assert.strictEqual(sites("azapi:index/resource:Resource", { type: UNKNOWN, body: {} }).unknowns.length, 1);
             const unknownBody = sites("azapi:index/resource:Resource", { type: "Microsoft.Web/sites@2023-12-01", body: UNKNOWN });
             const value = unknownBody.sites[0].resource.read("clientCertEnabled");
-            assert.ok(value instanceof UnknownDuringPreview && !(value instanceof Unresolvable));
+            assert.ok(value instanceof Unknown && !(value instanceof Unresolvable));
             const broken = sites("azapi:index/resource:Resource", { type: "Microsoft.Web/sites@2023-12-01", body: "{" });
             assert.ok(broken.sites[0].resource.read("clientCertEnabled") instanceof Unresolvable);
         });

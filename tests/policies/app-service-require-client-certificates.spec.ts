@@ -558,8 +558,8 @@ describe("azure-app-service-require-client-certificates", () => {
                         RESOURCE_POLICY_NAMES);
                     const judgement = judgeWithExemptions(clientCertificateRule, { type, urn, props: {}, config: { includeFunctionApps: true } },
                         exemptions, new Date(Date.UTC(2030, 5, 1)));
-                    assert.strictEqual(judgement.kind, "judged");
-                    assert.deepStrictEqual(judgement.kind === "judged" && judgement.verdict, { findings: [], undetermined: [] });
+                    assert.strictEqual(judgement.outcome, "judged");
+                    assert.deepStrictEqual(judgement.outcome === "judged" && judgement.verdict, { violations: [], unknowns: [] });
                 });
             });
         }

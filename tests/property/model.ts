@@ -38,10 +38,10 @@ const UNKNOWN_SENTINELS = [
 ];
 
 export type Expected =
-    | { readonly kind: "out of scope"; readonly why: string }
-    | { readonly kind: "compliant" }
-    | { readonly kind: "violation"; readonly why: string[] }
-    | { readonly kind: "undetermined"; readonly why: string[] };
+    | { readonly outcome: "out of scope"; readonly why: string }
+    | { readonly outcome: "compliant" }
+    | { readonly outcome: "violation"; readonly why: string[] }
+    | { readonly outcome: "unknown"; readonly why: string[] };
 
 const ABSENT = Symbol("absent");
 const UNKNOWN_VALUE = Symbol("unknown");
@@ -138,7 +138,7 @@ export function expectedVerdict(profile: AppServiceResourceProfile, props: Recor
         const environment = read(props, "managedEnvironmentId");
         if (tokens.includes("azurecontainerapps") && typeof environment === "string"
             && /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.app\/managedenvironments\/[^/]+$/.test(environment.toLowerCase())) {
-            return { kind: "out of scope", why: "hosted on Azure Container Apps" };
+            return { outcome: "out of scope", why: "hosted on Azure Container Apps" };
         }
         functionApp = tokens.includes("functionapp");
         // Logic Apps Standard: kind holds both functionapp and workflowapp.
@@ -149,10 +149,10 @@ export function expectedVerdict(profile: AppServiceResourceProfile, props: Recor
     }
     if (workflowApp) {
         if (!options.includeWorkflowApps) {
-            return { kind: "out of scope", why: "workflow app without includeWorkflowApps" };
+            return { outcome: "out of scope", why: "workflow app without includeWorkflowApps" };
         }
     } else if (functionApp && !options.includeFunctionApps) {
-        return { kind: "out of scope", why: "function app without includeFunctionApps" };
+        return { outcome: "out of scope", why: "function app without includeFunctionApps" };
     }
 
     const wrong: string[] = [];
@@ -170,7 +170,7 @@ export function expectedVerdict(profile: AppServiceResourceProfile, props: Recor
             wrong.push(`mode ${JSON.stringify(mode)}`);
         }
     };
-    switch (names.kind) {
+    switch (names.form) {
         case "unsupported":
             wrong.push("type cannot require client certificates");
             break;
@@ -197,10 +197,10 @@ export function expectedVerdict(profile: AppServiceResourceProfile, props: Recor
     }
     // Anything known to be wrong fails, whatever the unknowns turn out to be.
     if (wrong.length > 0) {
-        return { kind: "violation", why: wrong };
+        return { outcome: "violation", why: wrong };
     }
     if (unknown.length > 0) {
-        return { kind: "undetermined", why: unknown };
+        return { outcome: "unknown", why: unknown };
     }
-    return { kind: "compliant" };
+    return { outcome: "compliant" };
 }

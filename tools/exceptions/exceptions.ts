@@ -109,7 +109,7 @@ export function exceptionsFromExemptions(
         for (const rule of rules) {
             let judged: boolean;
             try {
-                judged = judgeResource(rule, resource.type, resource.inputs, {}).kind !== "not judged";
+                judged = judgeResource(rule, resource.type, resource.inputs, {}).outcome !== "not judged";
             } catch {
                 // A resource the rule fails on is one of its types: the pack would deny it, so it is a target.
                 judged = true;
