@@ -2,10 +2,8 @@
 // what is about to expire, what is exempt but already compliant, what the file grants here for nothing,
 // and, as a mandatory violation, every entry the pack refuses to honour.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import {
-    AppServiceRule,
-    describeEntry,
-} from "../lib/app-service-policy";
+import { describeEntry } from "../lib/applied-exemptions";
+import { AppServiceRule } from "../lib/app-service-rule";
 import {
     daysLeft,
     EXEMPTIONS_FILE_NAME,
@@ -21,6 +19,7 @@ import { appServiceProfileFor } from "../lib/app-service-resources";
 import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
+import { reportViolationAs } from "../lib/report-violation";
 import { minimumTlsRule } from "./app-service-minimum-tls-version";
 import { clientCertificateRule } from "./app-service-require-client-certificates";
 import { httpsOnlyRule } from "./app-service-require-https-only";
@@ -294,12 +293,10 @@ export function arrangeLines(lines: readonly ReportLine[], choice: FindingsChoic
 }
 
 export function reportLines(lines: readonly ReportLine[], reportViolation: ReportViolation): void {
-    // The SDK's reportViolation also takes a diagnostic object, though its declared type admits only the
-    // string form. The object form keeps each finding on its own line (the string form puts the policy's
-    // description first) and lets a refused entry outrank the policy's own level.
-    const report = reportViolation as unknown as (diagnostic: { message: string; urn?: string; enforcementLevel?: string }) => void;
+    // Each line as it is (the string form would put the policy's description first), on its own resource,
+    // and a refused entry above the policy's own level (lib/report-violation.ts).
     for (const line of lines) {
-        report({ message: line.message, urn: line.urn, enforcementLevel: line.enforcementLevel });
+        reportViolationAs(reportViolation, { message: line.message, urn: line.urn, enforcementLevel: line.enforcementLevel });
     }
 }
 
@@ -332,7 +329,7 @@ export const exemptionsReport: StackValidationPolicy = {
             lines = arrangeLines(buildExemptionReport(resources, REPORTED_RULES, packExemptions(RESOURCE_POLICY_NAMES), now, {
                 expiringWithinDays: values.expiringWithinDays,
                 analysed: analysedInputs,
-            }), values.findings as FindingsChoice, resources.map(r => splitUrn(r.urn)).find(Boolean));
+            }), values.findings, resources.map(r => splitUrn(r.urn)).find(Boolean));
         } catch (error) {
             lines = [{ status: "refused", message: `The exemptions report failed (${(error as Error).message}); exemptions cannot be reviewed in this preview.`, enforcementLevel: "mandatory" }];
         }

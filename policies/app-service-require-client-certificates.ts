@@ -6,18 +6,18 @@ import {
     AppServiceResourceProfile,
     CLIENT_CERT_MODE_REQUIRED,
 } from "../lib/app-service-resources";
+import { appServiceResourcePolicy } from "../lib/app-service-policy";
 import {
-    appServiceResourcePolicy,
+    appScopeOptions,
     AppServiceRule,
     combineVerdicts,
-    violationOf,
     NO_VIOLATIONS,
     ObservedResource,
     RuleVerdict,
     unknownBy,
-    UnresolvableLevel,
     unresolvableValuesOption,
-} from "../lib/app-service-policy";
+    violationOf,
+} from "../lib/app-service-rule";
 import { describeValue, isUnknown } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
@@ -47,21 +47,13 @@ export const clientCertificateOptions = defineOptions({
             "/health), never /health itself, which would also open /healthz; /health* admits /health and every path " +
             "that starts with it, exactly as Azure reads it. The root / can never be exempted.",
     },
-    includeFunctionApps: {
-        type: "boolean",
-        default: true,
-        strictest: true,
-        description: "Judge function apps (kind functionapp, and the classic provider's function app resources). " +
+    ...appScopeOptions({
+        functionApps: "Judge function apps (kind functionapp, and the classic provider's function app resources). " +
             "Setting it to false trusts kind, a label the program declares: any app could claim to be a function app.",
-    },
-    includeWorkflowApps: {
-        type: "boolean",
-        default: true,
-        strictest: true,
-        description: "Judge workflow apps (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
+        workflowApps: "Judge workflow apps (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
             "logicapps.Standard), which can require client certificates. Setting it to false trusts kind, a label " +
             "the program declares.",
-    },
+    }),
     ...unresolvableValuesOption,
 });
 
@@ -382,11 +374,8 @@ export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
         "validate the certificate it receives in X-ARR-ClientCert: App Service does not.",
     url: "https://learn.microsoft.com/en-us/azure/app-service/app-service-web-configure-tls-mutual-auth",
     options: clientCertificateOptions,
-    includeFunctionApps: options => options.includeFunctionApps,
-    includeWorkflowApps: options => options.includeWorkflowApps,
     containerAppsReason: "App Service's client-certificate settings do not apply there; require client certificates on " +
         "the container app's ingress instead (configuration.ingress.clientCertificateMode: \"require\").",
-    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     evaluate: (resource, options) =>
         findClientCertificateViolations(observeClientCertificateSettings(resource), resource.profile, options),
     remediate: (resource, props) =>

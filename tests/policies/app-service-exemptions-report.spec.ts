@@ -1,6 +1,8 @@
 import * as assert from "assert";
 import { AnalyzedResource, RuleConclusion } from "../../lib/analyzed-resources";
-import { judgeResource, judgeWithExemptions, ruleConclusionOf } from "../../lib/app-service-policy";
+import { judgeWithExemptions } from "../../lib/applied-exemptions";
+import { judgeResource } from "../../lib/app-service-judgement";
+import { ruleConclusionOf } from "../../lib/app-service-policy";
 import { ExemptionSet } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import {

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
-import { judgeWithExemptions } from "../../lib/app-service-policy";
+import { judgeWithExemptions } from "../../lib/applied-exemptions";
 import { appServiceProfileFor, CLASSIC_TYPES } from "../../lib/app-service-resources";
 import { ExemptionSet } from "../../lib/exemptions";
 import { MINIMUM_TLS_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
-import { judgeWithExemptions } from "../../lib/app-service-policy";
+import { judgeWithExemptions } from "../../lib/applied-exemptions";
 import { ExemptionSet } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import {
