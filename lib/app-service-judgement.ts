@@ -4,8 +4,9 @@
 // lib/app-service-policy.ts turns a judgement into SDK calls, and stack policies and tools reuse it.
 import { appScope } from "./app-service-scope";
 import { AppServiceOptions, AppServiceRule, combineVerdicts, ObservedResource, RuleVerdict, Violation, violationOf } from "./app-service-rule";
-import { Unresolvable } from "./arm-template";
-import { DeployedSite, sitesOf } from "./deployed-sites";
+import { Unresolvable } from "./arm-nodes";
+import { sitesOf } from "./deployed-sites";
+import { DeployedSite } from "./site-view";
 import { isUnreadableMarker, UNREADABLE_KEY } from "./policy-sdk-guard";
 
 export type Judgement =

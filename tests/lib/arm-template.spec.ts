@@ -1,18 +1,8 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
-import {
-    armSiteReader,
-    ArmNode,
-    emptyScan,
-    isExpression,
-    literalNode,
-    member,
-    parseJsonNode,
-    readPath,
-    scanDeployment,
-    TemplateScan,
-    Unresolvable,
-} from "../../lib/arm-template";
+import { armSiteReader } from "../../lib/arm-expressions";
+import { literalNode, member, Unresolvable } from "../../lib/arm-nodes";
+import { emptyScan, scanDeployment, TemplateScan } from "../../lib/arm-template";
 import { Unknown } from "../../lib/observed-values";
 import { UNKNOWN } from "../../tools/analyzer/wire";
 
@@ -40,13 +30,6 @@ function onlySite(result: TemplateScan): (...path: string[]) => unknown {
 
 describe("arm-template", () => {
     describe("expressions", () => {
-        it("tells expressions from literal text", () => {
-            assert.ok(isExpression("[parameters('x')]"));
-            assert.ok(!isExpression("[[parameters('x')]"));
-            assert.ok(!isExpression("plain"));
-            assert.ok(!isExpression(" [parameters('x')]"));
-        });
-
         it("resolves a parameter from the deployment's values before the template's default", () => {
             const read = onlySite(scan({
                 template: { parameters: { cc: { type: "bool", defaultValue: true } }, resources: [site({ clientCertEnabled: "[parameters('cc')]" })] },
@@ -125,22 +108,6 @@ describe("arm-template", () => {
         });
     });
 
-    describe("property names", () => {
-        it("are compared without regard to case, and two spellings of one name are ambiguous", () => {
-            const node: ArmNode = literalNode({ properties: { ClientCertEnabled: false } }, "");
-            assert.strictEqual(armSiteReader(node)("clientCertEnabled"), false);
-            const ambiguous = armSiteReader(literalNode({ properties: { clientCertEnabled: true, ClientCertEnabled: false } }, ""))("clientCertEnabled");
-            assert.ok(ambiguous instanceof Unresolvable);
-        });
-
-        it("reads kind and tags at the top and everything else under properties", () => {
-            const read = armSiteReader(literalNode({ kind: "app", tags: { a: "b" }, properties: { kind: "functionapp", siteConfig: { minTlsVersion: "1.0" } } }, ""));
-            assert.strictEqual(read("kind"), "app");
-            assert.strictEqual(read("tags", "a"), "b");
-            assert.strictEqual(read("siteConfig", "minTlsVersion"), "1.0");
-        });
-    });
-
     describe("finding sites", () => {
         it("finds sites and slots, child slots, and leaves other resources alone", () => {
             const result = scan({
@@ -207,15 +174,6 @@ describe("arm-template", () => {
         it("judges a copy loop's properties as written", () => {
             const read = onlySite(scan({ template: { resources: [site({ clientCertEnabled: false }, { copy: { name: "loop", count: 3 }, name: "[concat('app', copyIndex())]" })] } }));
             assert.strictEqual(read("clientCertEnabled"), false);
-        });
-    });
-
-    describe("JSON text", () => {
-        it("parses a template given as a string, and names one that is not JSON", () => {
-            assert.deepStrictEqual(parseJsonNode(literalNode("{\"a\":1}", "templateContent"), "templateContent").value, { a: 1 });
-            const broken = parseJsonNode(literalNode("{", "templateContent"), "templateContent").value;
-            assert.ok(broken instanceof Unresolvable && /not valid JSON/.test(broken.reason));
-            assert.strictEqual(readPath(literalNode({ a: [1, { b: 2 }] }, ""), ["a", 1, "b"]).value, 2);
         });
     });
 });

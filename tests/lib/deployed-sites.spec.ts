@@ -1,7 +1,8 @@
 import * as assert from "assert";
 import * as azureNative from "@pulumi/azure-native";
-import { Unresolvable } from "../../lib/arm-template";
-import { ARM_SHAPED_TYPES, DeployedSites, sitesOf } from "../../lib/deployed-sites";
+import { Unresolvable } from "../../lib/arm-nodes";
+import { ARM_SHAPED_TYPES, sitesOf } from "../../lib/deployed-sites";
+import { DeployedSites } from "../../lib/site-view";
 import { Unknown } from "../../lib/observed-values";
 import { UNKNOWN } from "../../tools/analyzer/wire";
 
