@@ -1,6 +1,5 @@
 import * as assert from "assert";
 import { AnalyzedResource, RuleConclusion } from "../../lib/analyzed-resources";
-import { judgeWithExemptions } from "../../lib/applied-exemptions";
 import { judgeResource } from "../../lib/app-service-judgement";
 import { ruleConclusionOf } from "../../lib/app-service-policy";
 import { ExemptionSet } from "../../lib/exemptions";
@@ -187,43 +186,5 @@ describe("azure-app-service-exemptions-report", () => {
     it("reports a self-declared tag it refuses", () => {
         const lines = report([{ type: WEB_APP, urn: urnOf("bad-tag"), props: { ...DISABLED, tags: { "policy-exemption": "reason=no date" } } }]);
         assert.match(lines.map(l => l.message).join("\n"), /self-declared exemption refused: bad-tag .*expires=YYYY-MM-DD/);
-    });
-});
-
-describe("resource rules honour exemptions", () => {
-    const judge = (name: string, props: unknown) =>
-        judgeWithExemptions(clientCertificateRule, { type: WEB_APP, urn: urnOf(name), props, config: {} }, exemptions, NOW);
-
-    it("turns the deny of an exempt app into a pass", () => {
-        const judgement = judge("exempt-app", DISABLED);
-        assert.ok(judgement.outcome === "judged");
-        assert.deepStrictEqual(judgement.verdict.violations, []);
-    });
-
-    it("denies the same app once its entry has expired, naming the entry and its date", () => {
-        const judgement = judge("expired-app", DISABLED);
-        assert.ok(judgement.outcome === "judged");
-        assert.strictEqual(judgement.verdict.violations.length, 1);
-        assert.match(judgement.verdict.violations[0].message,
-            new RegExp(`exemption entry #3 \\(urn ".*expired-app"\\) expired on ${inDays(-2)} and is no longer honoured`));
-    });
-
-    it("denies an app whose only entry is invalid, saying why", () => {
-        const judgement = judge("broken-app", DISABLED);
-        assert.ok(judgement.outcome === "judged");
-        assert.match(judgement.verdict.violations[0].message, /An exemption matches but is not honoured: .*not a calendar date/);
-    });
-
-    it("keeps the violations of an app whose exemption tag is unknown during preview", () => {
-        const judgement = judge("tagged-later", { ...DISABLED, tags: { "policy-exemption": UNKNOWN } });
-        assert.ok(judgement.outcome === "judged");
-        assert.strictEqual(judgement.verdict.violations.length, 1);
-        assert.match(judgement.verdict.violations[0].message, /exemption tag is unknown during preview/);
-    });
-
-    it("denies an app no entry matches", () => {
-        const judgement = judge("other-app", DISABLED);
-        assert.ok(judgement.outcome === "judged");
-        assert.strictEqual(judgement.verdict.violations.length, 1);
     });
 });
