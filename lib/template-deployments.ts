@@ -23,7 +23,7 @@ const deployment = {
     parameters: "parameters",
     parametersLink: "parametersLink",
 } as const satisfies Record<string, keyof DeploymentProperties & keyof StackArgs>;
-// lib/arm-template.ts reads a parameter's `value` and `reference` by these names.
+// lib/arm-expressions.ts reads a parameter's `value` and `reference` by these names.
 export const PARAMETER_FIELDS = ["value", "reference"] as const satisfies readonly (keyof DeploymentParameter)[];
 
 /** The classic provider's template deployments: the template and its parameters as JSON strings. */

@@ -6,11 +6,13 @@
 // Intent mirrored deliberately:
 //   - in scope: azure-native reads `kind` (a comma list, case-insensitive, trimmed), a label: "functionapp"
 //     and "workflowapp" together → a workflow app, judged unless includeWorkflowApps is false;
-//     "functionapp" → a function app, judged unless includeFunctionApps is false; anything else, including a
-//     non-string or unknown kind, is a web app. Both options default to true. "azurecontainerapps" in kind
-//     together with a managedEnvironmentId that is the ARM ID of a Microsoft.App managed environment → hosted
-//     on Container Apps, never judged; either one alone decides nothing. Classic types are function (or, for
-//     Logic Apps Standard, workflow) apps by type.
+//     "functionapp" → a function app, judged unless includeFunctionApps is false; anything else is a web app.
+//     That includes a kind that is not a string and a kind unknown during preview (a sentinel, bare or inside
+//     a secret): it has no tokens, so the app is a web app and judged now; an unknown kind never makes the
+//     verdict wait for `up`. Both options default to true. "azurecontainerapps" in kind together with a
+//     managedEnvironmentId that is the ARM ID of a Microsoft.App managed environment → hosted on Container
+//     Apps, never judged; either one alone, or an unknown managedEnvironmentId, decides nothing. Classic types
+//     are function (or, for Logic Apps Standard, workflow) apps by type.
 //   - enabled must be the boolean true (secrets unwrapped); mode exactly "Required"; an omitted mode is
 //     accepted only where it defaults to Required and either the provider sends that default or the
 //     acceptServiceDefaultMode option says to rely on the service's.
@@ -21,8 +23,9 @@
 //     "/health" covers "/health/" and below, so only entries starting with "/health/" fit; an allow-listed
 //     "/health*" is the prefix itself, so every entry starting with "/health" fits. Never an entry with a "."
 //     or ".." segment or any of \ % * ?.
-//   - a known wrong value always yields a mandatory violation; an unknown value yields the SDK's advisory
-//     "can't run … during preview" only when nothing known is wrong.
+//   - a known wrong value always yields a mandatory violation ("violation"). An unknown enabled flag, mode or
+//     exclusion list yields the SDK's advisory "can't run … during preview" ("unknown") only when nothing
+//     known is wrong; kind and managedEnvironmentId, unknown, are placed as above instead.
 import type { AppServiceResourceProfile } from "../../lib/app-service-resources";
 import { isSecretEnvelope } from "../../tools/analyzer/wire";
 import { ClientCertOptions } from "./support";
