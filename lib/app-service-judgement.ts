@@ -3,7 +3,16 @@
 // pack cannot resolve reported at the level the rule's options set. Pure apart from reading the properties:
 // lib/app-service-policy.ts turns a judgement into SDK calls, and stack policies and tools reuse it.
 import { appScope } from "./app-service-scope";
-import { AppServiceOptions, AppServiceRule, combineVerdicts, ObservedResource, RuleVerdict, Violation, violationOf } from "./app-service-rule";
+import {
+    AppServiceOptions,
+    AppServiceRule,
+    combineVerdicts,
+    ObservedResource,
+    RuleVerdict,
+    UnresolvableLevel,
+    Violation,
+    violationOf,
+} from "./app-service-rule";
 import { Unresolvable } from "./arm-nodes";
 import { sitesOf } from "./deployed-sites";
 import { DeployedSite } from "./site-view";
@@ -106,7 +115,7 @@ function judgeSite<Options extends AppServiceOptions>(rule: AppServiceRule<Optio
     const note = scope.note === undefined ? "" : ` ${scope.note}`;
     return combineVerdicts(
         {
-            violations: verdict.violations.map(f => ({ ...f, message: prefix + f.message + note })),
+            violations: verdict.violations.map(v => ({ ...v, message: prefix + v.message + note })),
             // An unresolvable value will not be known at `up` either: it is reported below, never waited for.
             unknowns: verdict.unknowns.filter(u => !(u instanceof Unresolvable)),
         },
@@ -119,7 +128,7 @@ function unresolvableVerdict<Options extends AppServiceOptions>(
     rule: AppServiceRule<Options>,
     unresolved: readonly Unresolvable[],
     location: string | undefined,
-    level: Violation["enforcementLevel"],
+    level: UnresolvableLevel,
 ): RuleVerdict {
     const seen = new Set<string>();
     const violations: Violation[] = [];

@@ -37,7 +37,7 @@ export function ruleConclusionOf(judgement: Judgement, exemptions: ExemptionSet)
     }
     return {
         conclusion,
-        violations: judgement.outcome === "judged" ? judgement.verdict.violations.map(f => f.message) : [],
+        violations: judgement.outcome === "judged" ? judgement.verdict.violations.map(v => v.message) : [],
         exemptionTag: judgement.outcome === "judged" ? exemptionTagValue(exemptions, judgement.resource) : undefined,
     };
 }
