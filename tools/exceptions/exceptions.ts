@@ -8,7 +8,8 @@
 // CreatePolicyExceptionRequest / PolicyExceptionMatch): policyPack; match, 1 to 100 entries, each with 1 to 100
 // policies and 1 to 100 target URNs of at most 2048 characters; reason, not blank, at most 2048 characters;
 // expiresInSeconds, a whole number of hours from 1 hour to 3650 days, left out for no expiry.
-import { AppServiceRule, judgeResource } from "../../lib/app-service-policy";
+import { judgeResource } from "../../lib/app-service-judgement";
+import { AppServiceRule } from "../../lib/app-service-rule";
 import { daysLeft, ExemptionEntry, ExemptionSet, parseIsoDate } from "../../lib/exemptions";
 
 export const MAX_MATCH_ENTRIES = 100;
@@ -109,7 +110,7 @@ export function exceptionsFromExemptions(
         for (const rule of rules) {
             let judged: boolean;
             try {
-                judged = judgeResource(rule, resource.type, resource.inputs, {}).kind !== "not judged";
+                judged = judgeResource(rule, resource.type, resource.inputs, {}).outcome !== "not judged";
             } catch {
                 // A resource the rule fails on is one of its types: the pack would deny it, so it is a target.
                 judged = true;
