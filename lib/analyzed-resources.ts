@@ -26,7 +26,7 @@ export type InputConclusion =
     /** Nothing known is wrong, but the verdict depends on values unknown during preview. */
     | "unknown"
     /** The rule found nothing: without any exemption, the resource passes it. */
-    | "no findings"
+    | "no violations"
     /** The resource is beyond the rule's scope (for example a function app the rule leaves out). */
     | "not applicable"
     /** The rule failed to judge the resource (and denied it for that). */
@@ -34,8 +34,8 @@ export type InputConclusion =
 
 export interface RuleConclusion {
     readonly conclusion: InputConclusion;
-    /** The findings' messages before exemptions (empty unless `violation`). */
-    readonly findings: readonly string[];
+    /** The violations' messages before exemptions (empty unless `violation`). */
+    readonly violations: readonly string[];
     /**
      * The value of the resource's exemption tag in its inputs, when tag exemptions are allowed (undefined
      * otherwise or when absent), so that a stack policy decides exemptions on what Analyze decided them.
@@ -59,7 +59,7 @@ export function recordAnalysis(urn: string, type: string, policyName: string, co
         entry = { type, rules: new Map() };
         analysed.set(urn, entry);
     }
-    entry.rules.set(policyName, { ...conclusion, findings: [...conclusion.findings] });
+    entry.rules.set(policyName, { ...conclusion, violations: [...conclusion.violations] });
 }
 
 /** What Analyze saw of this resource in this process, or undefined when it never analysed it. */
@@ -80,7 +80,7 @@ export function inputsPassWithoutExemptions(urn: string, policyName: string): bo
         case undefined:
         case "not applicable":
             return undefined;
-        case "no findings":
+        case "no violations":
             return true;
         default:
             return false;

@@ -24,16 +24,16 @@ export const AZURE_DEFAULT_MIN_TLS_VERSION: TlsVersion = "1.2";
 export type ClientCertificateProperties =
     /** A boolean switch and a mode, both of which must be right. */
     | {
-        readonly kind: "enabled-and-mode";
+        readonly form: "enabled-and-mode";
         readonly enabled: string;
         readonly mode: string;
         /** Absent where the resource has no exclusion list. */
         readonly exclusionPaths?: string;
     }
     /** The classic legacy FunctionApp: certificates are on exactly when the mode is set. */
-    | { readonly kind: "mode-implies-enabled"; readonly mode: string }
+    | { readonly form: "mode-implies-enabled"; readonly mode: string }
     /** The classic legacy Slot and FunctionAppSlot: no property at all, so they can never comply. */
-    | { readonly kind: "unsupported" };
+    | { readonly form: "unsupported" };
 
 export interface AppServiceResourceProfile {
     /** The SDK a user writes the fix in, as the violation message shows it. */
@@ -86,7 +86,7 @@ const nativeWebApp: AppServiceResourceProfile = {
     isSlot: false,
     functionApp: "by-kind",
     clientCertificates: {
-        kind: "enabled-and-mode",
+        form: "enabled-and-mode",
         enabled: nativeNames.clientCertEnabled,
         mode: nativeNames.clientCertMode,
         exclusionPaths: nativeNames.clientCertExclusionPaths,
@@ -135,7 +135,7 @@ function classicToken<Name extends string>(name: Name): ClassicToken<Name> {
 
 // The current resources (Linux/Windows × WebApp/FunctionApp × app/slot) share one set of names.
 const classicCurrentCertificates: ClientCertificateProperties = {
-    kind: "enabled-and-mode",
+    form: "enabled-and-mode",
     enabled: "clientCertificateEnabled",
     mode: "clientCertificateMode",
     exclusionPaths: "clientCertificateExclusionPaths",
@@ -185,14 +185,14 @@ const classicProfiles = new Map<string, AppServiceResourceProfile>([
     [classicToken("LinuxFunctionAppSlot"), classicCurrent("LinuxFunctionAppSlot", true, true)],
     [classicToken("WindowsFunctionAppSlot"), classicCurrent("WindowsFunctionAppSlot", true, true)],
     [classicToken("AppService"), classicLegacy("AppService", false, false,
-        { kind: "enabled-and-mode", enabled: "clientCertEnabled", mode: "clientCertMode" },
+        { form: "enabled-and-mode", enabled: "clientCertEnabled", mode: "clientCertMode" },
         ["LinuxWebApp", "WindowsWebApp"])],
-    [classicToken("Slot"), classicLegacy("Slot", true, false, { kind: "unsupported" },
+    [classicToken("Slot"), classicLegacy("Slot", true, false, { form: "unsupported" },
         ["LinuxWebAppSlot", "WindowsWebAppSlot"])],
     [classicToken("FunctionApp"), classicLegacy("FunctionApp", false, true,
-        { kind: "mode-implies-enabled", mode: "clientCertMode" },
+        { form: "mode-implies-enabled", mode: "clientCertMode" },
         ["LinuxFunctionApp", "WindowsFunctionApp"])],
-    [classicToken("FunctionAppSlot"), classicLegacy("FunctionAppSlot", true, true, { kind: "unsupported" },
+    [classicToken("FunctionAppSlot"), classicLegacy("FunctionAppSlot", true, true, { form: "unsupported" },
         ["LinuxFunctionAppSlot", "WindowsFunctionAppSlot"])],
 ]);
 
@@ -210,7 +210,7 @@ classicProfiles.set("azure:logicapps/standard:Standard", {
     isSlot: false,
     functionApp: true,
     workflowApp: true,
-    clientCertificates: { kind: "mode-implies-enabled", mode: "clientCertificateMode" },
+    clientCertificates: { form: "mode-implies-enabled", mode: "clientCertificateMode" },
     properties: { ...classicCommon, minTlsVersion: ["siteConfig", "minTlsVersion"] },
     omittedMode: { value: CLIENT_CERT_MODE_REQUIRED, appliedBy: "service" },
     highestMinTlsVersion: "1.3",

@@ -4,7 +4,7 @@
 // Where a site really is hosted elsewhere (a function app on Azure Container Apps), the decision rests on a
 // structural property the platform acts on (`managedEnvironmentId`), not on `kind` alone.
 import { AppServiceResourceProfile } from "./app-service-resources";
-import { describeValue, UnknownDuringPreview } from "./observed-values";
+import { describeValue, Unknown } from "./observed-values";
 
 export type AppKind = "web app" | "function app" | "workflow app";
 
@@ -12,7 +12,7 @@ export type AppScope =
     | {
         readonly inScope: true;
         readonly appKind: AppKind;
-        /** Said with every finding: why a site whose kind names another host is judged anyway. */
+        /** Said with every violation: why a site whose kind names another host is judged anyway. */
         readonly note?: string;
     }
     | { readonly inScope: false; readonly reason: string };
@@ -58,7 +58,7 @@ export function appScope(profile: AppServiceResourceProfile, placement: Placemen
     let note: string | undefined;
     if (profile.functionApp === "by-kind") {
         const kind = placement.kind;
-        const tokens = kind instanceof UnknownDuringPreview ? [] : kindTokens(kind);
+        const tokens = kind instanceof Unknown ? [] : kindTokens(kind);
         if (tokens.includes("azurecontainerapps") && scope.containerAppsReason !== undefined) {
             // Azure Policy's built-ins leave this kind out; the pack also wants the site to be placed on a
             // managed environment, which the platform acts on, so that the label alone decides nothing.
@@ -67,7 +67,7 @@ export function appScope(profile: AppServiceResourceProfile, placement: Placemen
                 return { inScope: false, reason: `kind ${JSON.stringify(kind)} and managedEnvironmentId place this app on Azure Container Apps: ${scope.containerAppsReason}` };
             }
             note = `Its kind ${JSON.stringify(kind)} names Azure Container Apps, but managedEnvironmentId is ` +
-                `${environment instanceof UnknownDuringPreview ? "unknown during preview" : describeValue(environment)}, ` +
+                `${environment instanceof Unknown ? "unknown during preview" : describeValue(environment)}, ` +
                 "not the ID of a managed environment, so the pack judges it as an App Service app.";
         }
         const isFunctionApp = tokens.includes("functionapp");

@@ -12,8 +12,8 @@
 
 /** One exemption entry's standing with one resource (or, for a refused entry, with none), as the report sees it. */
 export interface ExemptionRecord {
-    /** The kind of report line it comes from: "in force", "expiring", "stale", "expired", "refused", ... */
-    readonly line: string;
+    /** The status of the report line it comes from: "in force", "expiring", "stale", "expired", "refused", ... */
+    readonly status: string;
     /** The resource the line is about, when it is about one. */
     readonly urn?: string;
     /** The resource policies the entry excuses the resource from today; empty when it excuses it from none. */
@@ -52,6 +52,6 @@ export function exemptionRecordsIn(description: string | undefined): ExemptionRe
 
 function isRecord(value: unknown): value is ExemptionRecord {
     const r = value as Partial<ExemptionRecord> | null;
-    return r !== null && typeof r === "object" && typeof r.line === "string" && Array.isArray(r.exemptFrom)
+    return r !== null && typeof r === "object" && typeof r.status === "string" && Array.isArray(r.exemptFrom)
         && r.exemptFrom.every(p => typeof p === "string");
 }

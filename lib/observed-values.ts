@@ -5,9 +5,16 @@ import { ENCRYPTED_SECRET_DESCRIPTION, isUnreadableMarker, UNREADABLE_KEY } from
 import { SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN_SENTINELS as SENTINELS } from "./wire-signatures";
 
 /** A property whose value the engine cannot know until the update runs (`pulumi preview`). */
-export class UnknownDuringPreview {
+export class Unknown {
     constructor(readonly error: UnknownValueError) {}
 }
+
+/**
+ * The former name of `Unknown`, kept only while lib/exemptions.ts still imports it (that file is being
+ * split elsewhere); the same class, not a second concept. Drop it once nothing imports it.
+ */
+export const UnknownDuringPreview = Unknown;
+export type UnknownDuringPreview = Unknown;
 
 // The engine's unknown sentinels. The SDK's proxy recognises them on access; they are checked here for
 // values that reach the pack without that proxy, such as the inside of a secret envelope read by hand.
@@ -29,7 +36,7 @@ export class UnreadableValue {
 
 /**
  * Reads `path` from `props`. Returns the plain value (secrets unwrapped), `undefined` when absent,
- * an `UnknownDuringPreview` when the engine does not know it yet, or `EncryptedSecret`.
+ * an `Unknown` when the engine does not know it yet, or `EncryptedSecret`.
  * Never throws: every odd shape becomes a value the rules can judge.
  */
 export function observe(props: unknown, path: readonly string[]): unknown {
@@ -37,7 +44,7 @@ export function observe(props: unknown, path: readonly string[]): unknown {
     const walked: string[] = [];
     for (const key of path) {
         current = unwrapSecret(current);
-        if (current instanceof UnknownDuringPreview || current instanceof EncryptedSecret || current instanceof UnreadableValue) {
+        if (current instanceof Unknown || current instanceof EncryptedSecret || current instanceof UnreadableValue) {
             return current;
         }
         if (current === null || typeof current !== "object" || Array.isArray(current)) {
@@ -50,14 +57,14 @@ export function observe(props: unknown, path: readonly string[]): unknown {
                 : undefined;
         } catch (error) {
             if (error instanceof UnknownValueError) {
-                return new UnknownDuringPreview(error);
+                return new Unknown(error);
             }
             throw error;
         }
     }
     const value = unwrapSecret(current);
     if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) {
-        return new UnknownDuringPreview(new UnknownValueError(value, walked));
+        return new Unknown(new UnknownValueError(value, walked));
     }
     return value;
 }
@@ -80,7 +87,7 @@ function unwrapSecret(value: unknown): unknown {
         }
     }
     if (typeof value === "string" && UNKNOWN_SENTINELS.has(value)) {
-        return new UnknownDuringPreview(new UnknownValueError(value, []));
+        return new Unknown(new UnknownValueError(value, []));
     }
     return value;
 }
@@ -98,8 +105,8 @@ function isSecretEnvelope(value: unknown): value is { value?: unknown } {
     }
 }
 
-export function isUndetermined(value: unknown): value is UnknownDuringPreview {
-    return value instanceof UnknownDuringPreview;
+export function isUnknown(value: unknown): value is Unknown {
+    return value instanceof Unknown;
 }
 
 const MAX_SHOWN = 80;

@@ -28,11 +28,11 @@ interface StringListOption {
     readonly description: string;
 }
 
-interface ChoiceOption {
+interface ChoiceOption<Choice extends string = string> {
     readonly type: "choice";
-    readonly choices: readonly string[];
-    readonly default: string;
-    readonly strictest: string;
+    readonly choices: readonly Choice[];
+    readonly default: Choice;
+    readonly strictest: Choice;
     readonly description: string;
 }
 
@@ -42,7 +42,8 @@ type OptionValue<S extends OptionSpec> =
     S extends BooleanOption ? boolean :
     S extends IntegerOption ? number :
     S extends StringListOption ? string[] :
-    S extends ChoiceOption ? string : never;
+    // The union of the declared choices, so that a reader needs no cast: `"1.2" | "1.3"`, not `string`.
+    S extends ChoiceOption<infer Choice> ? Choice : never;
 
 export type OptionValues<Specs extends Record<string, OptionSpec>> = { [K in keyof Specs]: OptionValue<Specs[K]> };
 
@@ -56,11 +57,13 @@ export interface OptionSet<Values> {
     readonly configSchema: PolicyConfigSchema;
     readonly defaults: Values;
     read(config: unknown): ReadOptions<Values>;
-    /** The values last read in this process (the config the engine sent), or the defaults. */
-    latest(): Values;
 }
 
-export function defineOptions<Specs extends Record<string, OptionSpec>>(specs: Specs): OptionSet<OptionValues<Specs>> {
+/**
+ * `const`, so that each option's literals survive inference: a choice's `choices` stay a union of their
+ * strings, without `as const` at every call.
+ */
+export function defineOptions<const Specs extends Record<string, OptionSpec>>(specs: Specs): OptionSet<OptionValues<Specs>> {
     const properties: PolicyConfigSchema["properties"] = {};
     for (const [name, spec] of Object.entries(specs)) {
         properties[name] = schemaOf(spec);
@@ -99,9 +102,6 @@ export function defineOptions<Specs extends Record<string, OptionSpec>>(specs: S
             lastKey = key;
             lastRead = { values: values as OptionValues<Specs>, problems };
             return lastRead;
-        },
-        latest(): OptionValues<Specs> {
-            return lastRead?.values ?? defaults;
         },
     };
 }

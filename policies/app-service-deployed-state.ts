@@ -18,15 +18,13 @@
 //   template, not what Azure made of it.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { analysedInputs, AnalyzedResource, configuredRule } from "../lib/analyzed-resources";
-import {
-    applyExemption,
-    AppServiceRule,
-    exemptionTagValue,
-    judgeResource,
-} from "../lib/app-service-policy";
+import { judgeResource } from "../lib/app-service-judgement";
+import { AppServiceRule } from "../lib/app-service-rule";
+import { applyExemption, exemptionTagValue } from "../lib/applied-exemptions";
 import { appServiceProfileFor, AppServiceResourceProfile } from "../lib/app-service-resources";
 import { ExemptionSet, packExemptions } from "../lib/exemptions";
-import { isUndetermined, observe } from "../lib/observed-values";
+import { isUnknown, observe } from "../lib/observed-values";
+import { reportViolationAs } from "../lib/report-violation";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { DEPLOYED_STATE_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
 import { clientCertificateRule } from "./app-service-require-client-certificates";
@@ -91,7 +89,7 @@ export function requiredOutputs(rule: AnyRule, profile: AppServiceResourceProfil
         return [profile.properties.httpsOnly];
     }
     const names = profile.clientCertificates;
-    switch (names.kind) {
+    switch (names.form) {
         case "enabled-and-mode":
             return [names.enabled, names.mode];
         case "mode-implies-enabled":
@@ -110,7 +108,7 @@ const EITHER_WAY = "Fix: when the program's inputs comply, `pulumi up --refresh`
 
 function wayOut(seen: AnalyzedResource | undefined, ruleName: string): string {
     const conclusion = seen?.rules.get(ruleName)?.conclusion;
-    if (conclusion === "no findings") {
+    if (conclusion === "no violations") {
         return DRIFT;
     }
     return EITHER_WAY;
@@ -149,7 +147,7 @@ export function judgeDeployedState(
                 continue;
             }
             const values = required.map(property => observe(resource.props, [property]));
-            if (values.some(isUndetermined)) {
+            if (values.some(isUnknown)) {
                 // Created in this update: what Azure will hold is not known yet, and `up` judges it.
                 continue;
             }
@@ -160,17 +158,17 @@ export function judgeDeployedState(
             }
             const configured = context.ruleConfig(rule.name);
             const judgement = judgeResource(rule, resource.type, resource.props, configured?.config);
-            if (judgement.kind !== "judged" || judgement.verdict.findings.length === 0) {
+            if (judgement.outcome !== "judged" || judgement.verdict.violations.length === 0) {
                 continue;
             }
             // The exemption tag the program declares, as Analyze read it; the deployed one where Analyze did not run.
             const tag = seen?.rules.has(rule.name) ? seen.rules.get(rule.name)!.exemptionTag
                 : exemptionTagValue(context.exemptions, judgement.resource);
             const decision = context.exemptions.decide(resource.urn, rule.name, context.now, tag);
-            const { findings } = applyExemption(judgement.verdict, decision);
+            const { violations } = applyExemption(judgement.verdict, decision);
             const defaults = configured ? "" : ` (Judged with ${rule.name}'s default options: that rule was not called in this run.)`;
-            for (const finding of findings) {
-                const { problem, why } = splitFix(finding.message);
+            for (const violation of violations) {
+                const { problem, why } = splitFix(violation.message);
                 lines.push({
                     message: `Deployed state of ${name} (${resource.type}) does not meet ${rule.name}, in the values Azure ` +
                         `returned: ${problem} ${wayOut(seen, rule.name)}${why ? ` ${why}` : ""}${defaults}`,
@@ -209,8 +207,6 @@ export const deployedState: StackValidationPolicy = {
         "do not, fix the program as the resource rule's violation says. Then find out who changed the app outside Pulumi.",
     url: "https://learn.microsoft.com/en-us/azure/app-service/app-service-web-configure-tls-mutual-auth",
     validateStack: (args: StackValidationArgs, reportViolation: ReportViolation) => {
-        // The object form of reportViolation names the resource and, for the "not judgeable" line, the level.
-        const report = reportViolation as unknown as (d: { message: string; urn?: string; enforcementLevel?: string }) => void;
         let lines: DeployedStateLine[];
         try {
             const resources = args.resources.map((r: PolicyResource) => ({ type: r.type, urn: r.urn, props: r.props }));
@@ -225,7 +221,8 @@ export const deployedState: StackValidationPolicy = {
             lines = [{ message: `The deployed state could not be judged (${(error as Error).message}).` }];
         }
         for (const line of lines) {
-            report({ message: line.message, urn: line.urn, enforcementLevel: line.enforcementLevel });
+            // On the app's own URN; the "not judgeable" line on the stack, and never above advisory.
+            reportViolationAs(reportViolation, line);
         }
     },
 };

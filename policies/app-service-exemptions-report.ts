@@ -2,10 +2,8 @@
 // what is about to expire, what is exempt but already compliant, what the file grants here for nothing,
 // and, as a mandatory violation, every entry the pack refuses to honour.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
-import {
-    AppServiceRule,
-    describeEntry,
-} from "../lib/app-service-policy";
+import { describeEntry } from "../lib/applied-exemptions";
+import { AppServiceRule } from "../lib/app-service-rule";
 import {
     daysLeft,
     EXEMPTIONS_FILE_NAME,
@@ -22,6 +20,7 @@ import { appServiceProfileFor } from "../lib/app-service-resources";
 import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
+import { reportViolationAs } from "../lib/report-violation";
 import { minimumTlsRule } from "./app-service-minimum-tls-version";
 import { clientCertificateRule } from "./app-service-require-client-certificates";
 import { httpsOnlyRule } from "./app-service-require-https-only";
@@ -52,7 +51,7 @@ export const exemptionsReportOptions = defineOptions({
 });
 
 export interface ReportLine {
-    readonly kind: ReportLineKind;
+    readonly status: ReportLineStatus;
     readonly message: string;
     /** The line, shortened, as one item of the stack's summary line. */
     readonly summary?: string;
@@ -92,9 +91,9 @@ function entryFacts(entry: ExemptionEntry): string {
 }
 
 /** The record of an entry's standing with a resource (or with none). */
-function recordOf(line: ReportLineKind, entry: ExemptionEntry | undefined, urn: string | undefined, exemptFrom: readonly string[] = []): ExemptionRecord {
+function recordOf(status: ReportLineStatus, entry: ExemptionEntry | undefined, urn: string | undefined, exemptFrom: readonly string[] = []): ExemptionRecord {
     return {
-        line,
+        status,
         ...(urn !== undefined ? { urn } : {}),
         exemptFrom,
         ...(entry ? {
@@ -117,8 +116,8 @@ function problemLine(problem: ExemptionProblem): string {
     return `invalid exemption: ${where}${field}: ${problem.message}; it is not honoured. Fix ${EXEMPTIONS_FILE_NAME} in the policy pack.`;
 }
 
-/** What a report line is about: the option `findings` decides which kinds become findings of their own. */
-export type ReportLineKind = "refused" | "expired" | "expiring" | "stale" | "unused" | "in force" | "not analysed";
+/** Where an exemption stands, as one report line says it: the option `findings` decides which become findings of their own. */
+export type ReportLineStatus = "refused" | "expired" | "expiring" | "stale" | "unused" | "in force" | "not analysed";
 
 /**
  * The report for one stack. Pure: resources, rules, exemptions, what Analyze concluded from each
@@ -141,10 +140,10 @@ export function buildExemptionReport(
 ): ReportLine[] {
     const problems = exemptions.problems(now);
     const lines: ReportLine[] = problems.map(problem => ({
-        kind: "refused",
+        status: "refused",
         message: problemLine(problem),
         enforcementLevel: "mandatory",
-        ...(problem.entry !== undefined ? { records: [{ line: "refused", exemptFrom: [], entry: problem.entry }] } : {}),
+        ...(problem.entry !== undefined ? { records: [{ status: "refused", exemptFrom: [], entry: problem.entry }] } : {}),
     }));
     const refusedEntries = new Set(problems.map(p => p.entry).filter((n): n is number => n !== undefined));
     const used = new Set<ExemptionEntry>();
@@ -179,7 +178,7 @@ export function buildExemptionReport(
                 continue;
             }
             const decision = exemptions.decide(resource.urn, rule.name, now, conclusion.exemptionTag);
-            const needed = conclusion.conclusion !== "no findings";
+            const needed = conclusion.conclusion !== "no violations";
             if (decision.kind === "rejected") {
                 for (const problem of decision.problems.filter(p => p.entry === undefined)) {
                     refused.add(problem.message);
@@ -195,11 +194,11 @@ export function buildExemptionReport(
         }
         const subject = (ruleNames: string[]) => `${resourceName(resource.urn)} (${resource.type}) from ${ruleNames.join(", ")}`;
         for (const message of refused) {
-            lines.push({ kind: "refused", message: `self-declared exemption refused: ${resourceName(resource.urn)} (${resource.type}): ${message}`, urn: resource.urn });
+            lines.push({ status: "refused", message: `self-declared exemption refused: ${resourceName(resource.urn)} (${resource.type}): ${message}`, urn: resource.urn });
         }
         for (const [entry, ruleNames] of deniedAgain) {
             lines.push({
-                kind: "expired",
+                status: "expired",
                 message: `exemption expired on ${entry.expires}: ${subject(ruleNames)} is denied again; ${describeEntry(entry)} ` +
                     `is no longer honoured. Fix the app, or renew the entry through a reviewed change to the pack.`,
                 urn: resource.urn,
@@ -213,15 +212,15 @@ export function buildExemptionReport(
             const lead = expiring
                 ? `expiring in ${left} days (${entry.expires})`
                 : `${entry.source === "tag" ? "self-declared exemption" : "exempt"} ${until}`;
-            const kind = expiring ? "expiring" : "in force";
+            const status = expiring ? "expiring" : "in force";
             lines.push({
-                kind,
+                status,
                 message: `${lead}: ${subject(ruleNames)}, ${entry.category} "${entry.reason}" (${entryFacts(entry)}).` +
                     (expiring ? " Fix the app or renew the entry before it lapses." : ""),
                 summary: `${subject(ruleNames)} ${until}, ${entry.category} "${entry.reason}" (${entryFacts(entry)})`,
                 urn: resource.urn,
                 // The entry also excuses the resource from the rules it meets: that is no line, but it is a fact.
-                records: [recordOf(kind, entry, resource.urn, [...ruleNames, ...(excusedAnyway.get(entry) ?? [])])],
+                records: [recordOf(status, entry, resource.urn, [...ruleNames, ...(excusedAnyway.get(entry) ?? [])])],
             });
         }
         for (const [entry, ruleNames] of compliesWith) {
@@ -229,7 +228,7 @@ export function buildExemptionReport(
                 continue;
             }
             lines.push({
-                kind: "stale",
+                status: "stale",
                 message: `stale exemption: ${subject(ruleNames)} already complies; remove ${describeEntry(entry)} from ` +
                     `${entry.source === "tag" ? "the resource's tags" : EXEMPTIONS_FILE_NAME}. (The resource rules found ` +
                     `nothing in the inputs they judged in this run, without the exemption.)`,
@@ -258,10 +257,10 @@ function notAnalysedLines(
         const state = left === undefined ? "with no expiry"
             : left < 0 ? `expired on ${entry.expires}, no longer honoured`
             : `until ${entry.expires} (${left} days left)`;
-        const kind = left !== undefined && left < 0 ? "expired" as const
+        const status = left !== undefined && left < 0 ? "expired" as const
             : left !== undefined && left <= expiringWithinDays ? "expiring" as const : "not analysed" as const;
         return {
-            kind,
+            status,
             summary: `${resourceName(resource.urn)} (${resource.type}) matches ${entry.source === "tag" ? "its exemption tag" : `entry #${entry.number}`} ` +
                 `${state}, not judged in this run`,
             message: `exemption not judged in this run: ${resourceName(resource.urn)} (${resource.type}) matches ` +
@@ -269,7 +268,7 @@ function notAnalysedLines(
                 `this resource's inputs in this run (a --target run, or one that left it unchanged outside the update), ` +
                 `so whether the exemption is still needed is not judged here; a full \`pulumi preview\` judges it.`,
             urn: resource.urn,
-            records: [recordOf(kind, entry, resource.urn)],
+            records: [recordOf(status, entry, resource.urn)],
         };
     });
 }
@@ -288,18 +287,18 @@ function unusedEntryLines(resources: readonly StackResource[], exemptions: Exemp
                 && scope.stack === here.stack && scope.project === here.project;
         })
         .map(entry => ({
-            kind: "unused" as const,
+            status: "unused" as const,
             message: `unused exemption: entry #${entry.number} (urn ${JSON.stringify(entry.urn)}) matches nothing in stack ` +
                 `${here.stack} of project ${here.project}; remove it from ${EXEMPTIONS_FILE_NAME}.`,
             records: [recordOf("unused", entry, undefined)],
         }));
 }
 
-/** The kinds each choice reports as findings of their own; "refused" always is (it is mandatory). */
-const OWN_FINDING: Record<FindingsChoice, ReadonlySet<ReportLineKind>> = {
-    "actionable": new Set<ReportLineKind>(["refused", "expired", "expiring", "stale", "unused"]),
-    "every-line": new Set<ReportLineKind>(["refused", "expired", "expiring", "stale", "unused", "in force", "not analysed"]),
-    "refused-only": new Set<ReportLineKind>(["refused"]),
+/** The statuses each choice reports as findings of their own; "refused" always is (it is mandatory). */
+const OWN_FINDING: Record<FindingsChoice, ReadonlySet<ReportLineStatus>> = {
+    "actionable": new Set<ReportLineStatus>(["refused", "expired", "expiring", "stale", "unused"]),
+    "every-line": new Set<ReportLineStatus>(["refused", "expired", "expiring", "stale", "unused", "in force", "not analysed"]),
+    "refused-only": new Set<ReportLineStatus>(["refused"]),
 };
 
 /** At most this many items are spelt out in a summary line; it stays one readable line in a preview. */
@@ -309,24 +308,24 @@ const SUMMARY_ITEMS = 50;
  * Sorts the report's lines into findings of their own and one summary line (no URN: the engine attributes
  * it to the stack, pkg/resource/deploy/step_generator.go and analyze_snapshot.go
  * resolveStackPolicyViolationURN), so that every line is still shown in every preview, and only the
- * chosen kinds become a finding each on their resource.
+ * chosen statuses become a finding each on their resource.
  */
 export function arrangeLines(lines: readonly ReportLine[], choice: FindingsChoice, stack?: { stack: string; project: string }): ReportLine[] {
-    const own = lines.filter(line => OWN_FINDING[choice].has(line.kind) || line.enforcementLevel === "mandatory");
+    const own = lines.filter(line => OWN_FINDING[choice].has(line.status) || line.enforcementLevel === "mandatory");
     const folded = lines.filter(line => !own.includes(line));
     if (folded.length === 0) {
         return own;
     }
-    const counts = new Map<ReportLineKind, number>();
+    const counts = new Map<ReportLineStatus, number>();
     for (const line of folded) {
-        counts.set(line.kind, (counts.get(line.kind) ?? 0) + 1);
+        counts.set(line.status, (counts.get(line.status) ?? 0) + 1);
     }
-    const tally = [...counts].map(([kind, n]) => `${n} ${kind}`).join(", ");
+    const tally = [...counts].map(([status, n]) => `${n} ${status}`).join(", ");
     const items = folded.slice(0, SUMMARY_ITEMS).map(line => line.summary ?? line.message.replace(/\.$/, ""));
     const more = folded.length > SUMMARY_ITEMS ? `; and ${folded.length - SUMMARY_ITEMS} more` : "";
     const where = stack ? ` in stack ${stack.stack} of project ${stack.project}` : "";
     return [...own, {
-        kind: folded.every(line => line.kind === "in force") ? "in force" : folded[0].kind,
+        status: folded.every(line => line.status === "in force") ? "in force" : folded[0].status,
         message: `exemptions summary${where} (${tally}): ${items.join("; ")}${more}. Each is reported on its own resource with ` +
             `the exemptions report's option findings: "every-line".`,
         // Every folded line's records, spelt out or not, so that a program reads them whatever the option.
@@ -335,13 +334,11 @@ export function arrangeLines(lines: readonly ReportLine[], choice: FindingsChoic
 }
 
 export function reportLines(lines: readonly ReportLine[], reportViolation: ReportViolation, description: string): void {
-    // The SDK's reportViolation also takes a diagnostic object, though its declared type admits only the
-    // string form. The object form keeps each finding on its own line (the string form puts the policy's
-    // description first), lets a refused entry outrank the policy's own level, and carries the line's
-    // records in the description, which the engine does not show (lib/exemption-records.ts).
-    const report = reportViolation as unknown as (diagnostic: { message: string; urn?: string; enforcementLevel?: string; description?: string }) => void;
+    // Each line as it is (the string form would put the policy's description first), on its own resource,
+    // a refused entry above the policy's own level, and the line's records in the description, which the
+    // engine does not show (lib/report-violation.ts, lib/exemption-records.ts).
     for (const line of lines) {
-        report({
+        reportViolationAs(reportViolation, {
             message: line.message,
             urn: line.urn,
             enforcementLevel: line.enforcementLevel,
@@ -371,7 +368,7 @@ export const exemptionsReport: StackValidationPolicy = {
         try {
             const { values, problems } = exemptionsReportOptions.read(args.getConfig());
             configLines = problems.map(problem => ({
-                kind: "refused" as const,
+                status: "refused" as const,
                 message: `The exemptions report's configuration is unusable: ${problem}. Fix the policy pack config file.`,
                 enforcementLevel: "mandatory",
             }));
@@ -381,9 +378,9 @@ export const exemptionsReport: StackValidationPolicy = {
             lines = arrangeLines(buildExemptionReport(resources, REPORTED_RULES, packExemptions(RESOURCE_POLICY_NAMES), now, {
                 expiringWithinDays: values.expiringWithinDays,
                 analysed: analysedInputs,
-            }), values.findings as FindingsChoice, resources.map(r => splitUrn(r.urn)).find(Boolean));
+            }), values.findings, resources.map(r => splitUrn(r.urn)).find(Boolean));
         } catch (error) {
-            lines = [{ kind: "refused", message: `The exemptions report failed (${(error as Error).message}); exemptions cannot be reviewed in this preview.`, enforcementLevel: "mandatory" }];
+            lines = [{ status: "refused", message: `The exemptions report failed (${(error as Error).message}); exemptions cannot be reviewed in this preview.`, enforcementLevel: "mandatory" }];
         }
         reportLines([...configLines, ...lines], reportViolation, REPORT_DESCRIPTION);
     },

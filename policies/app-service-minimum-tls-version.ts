@@ -8,18 +8,18 @@ import {
     TLS_VERSIONS,
     TlsVersion,
 } from "../lib/app-service-resources";
+import { appServiceResourcePolicy } from "../lib/app-service-policy";
 import {
-    appServiceResourcePolicy,
+    appScopeOptions,
     AppServiceRule,
-    findingOf,
-    NO_FINDINGS,
+    NO_VIOLATIONS,
     ObservedResource,
     RuleVerdict,
-    undeterminedBy,
-    UnresolvableLevel,
+    unknownBy,
     unresolvableValuesOption,
-} from "../lib/app-service-policy";
-import { describeValue, EncryptedSecret, isUndetermined, observe, UnreadableValue } from "../lib/observed-values";
+    violationOf,
+} from "../lib/app-service-rule";
+import { describeValue, EncryptedSecret, isUnknown, observe, UnreadableValue } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { MINIMUM_TLS_POLICY } from "../lib/policy-names";
@@ -38,20 +38,12 @@ export const minimumTlsOptions = defineOptions({
         description: "The lowest minimum TLS version an app may set: \"1.2\" (Azure's default) or \"1.3\". An app that " +
             "sets none is judged as Azure's default, 1.2.",
     },
-    includeFunctionApps: {
-        type: "boolean",
-        default: true,
-        strictest: true,
-        description: "Judge function apps too (kind functionapp, and the classic provider's function app resources). " +
+    ...appScopeOptions({
+        functionApps: "Judge function apps too (kind functionapp, and the classic provider's function app resources). " +
             "Setting it to false trusts kind, a label the program declares.",
-    },
-    includeWorkflowApps: {
-        type: "boolean",
-        default: true,
-        strictest: true,
-        description: "Judge workflow apps too (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
+        workflowApps: "Judge workflow apps too (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
             "logicapps.Standard). Setting it to false trusts kind, a label the program declares.",
-    },
+    }),
     ...unresolvableValuesOption,
 });
 
@@ -100,25 +92,25 @@ export function checkMinimumTlsVersion(
     profile: AppServiceResourceProfile,
     options: MinimumTlsOptions,
 ): RuleVerdict {
-    const minimum = options.minimumTlsVersion as TlsVersion;
+    const minimum: TlsVersion = options.minimumTlsVersion;
     const path = profile.properties.minTlsVersion;
     const shownPath = propertyPath(path);
     const { siteConfig, minTlsVersion: value } = settings;
-    const deny = (found: string) => findingOf(`The app's minimum TLS version is too low or unreadable: ${found}. ` +
+    const deny = (found: string) => violationOf(`The app's minimum TLS version is too low or unreadable: ${found}. ` +
         `${fixFor(profile, minimum)} ${WHY}`);
 
-    if (isUndetermined(siteConfig)) {
-        return undeterminedBy(siteConfig);
+    if (isUnknown(siteConfig)) {
+        return unknownBy(siteConfig);
     }
     if (siteConfig !== undefined && !isPlainObject(siteConfig)) {
         return deny(`${path[0]} is ${describeValue(siteConfig)}, not an object, so the pack cannot read ${shownPath}`);
     }
-    if (isUndetermined(value)) {
-        return undeterminedBy(value);
+    if (isUnknown(value)) {
+        return unknownBy(value);
     }
     if (value === undefined) {
         return tlsVersionRank(AZURE_DEFAULT_MIN_TLS_VERSION)! >= tlsVersionRank(minimum)!
-            ? NO_FINDINGS
+            ? NO_VIOLATIONS
             : deny(`${shownPath} is not set; Azure's default ${AZURE_DEFAULT_MIN_TLS_VERSION} assumed, below the ` +
                 `required minimum ${minimum}`);
     }
@@ -133,7 +125,7 @@ export function checkMinimumTlsVersion(
     if (rank < tlsVersionRank(minimum)!) {
         return deny(`${shownPath} is ${describeValue(value)}, below the required minimum ${minimum}`);
     }
-    return NO_FINDINGS;
+    return NO_VIOLATIONS;
 }
 
 /**
@@ -146,7 +138,7 @@ export function remediateMinimumTlsVersion(
     props: Record<string, unknown>,
     options: MinimumTlsOptions,
 ): Record<string, unknown> | undefined {
-    const minimum = options.minimumTlsVersion as TlsVersion;
+    const minimum: TlsVersion = options.minimumTlsVersion;
     if (tlsVersionRank(minimum)! > tlsVersionRank(profile.highestMinTlsVersion)!) {
         return undefined;
     }
@@ -176,9 +168,6 @@ export const minimumTlsRule: AppServiceRule<MinimumTlsOptions> = {
         "their slots) to \"1.2\" or \"1.3\", at least the policy's minimumTlsVersion.",
     url: "https://learn.microsoft.com/en-us/azure/app-service/overview-tls",
     options: minimumTlsOptions,
-    includeFunctionApps: options => options.includeFunctionApps,
-    includeWorkflowApps: options => options.includeWorkflowApps,
-    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     evaluate: (resource, options) => checkMinimumTlsVersion(observeTlsSettings(resource), resource.profile, options),
     remediate: (resource, props, options) => remediateMinimumTlsVersion(resource.profile, props, options),
 };

@@ -6,19 +6,19 @@ import {
     AppServiceResourceProfile,
     CLIENT_CERT_MODE_REQUIRED,
 } from "../lib/app-service-resources";
+import { appServiceResourcePolicy } from "../lib/app-service-policy";
 import {
-    appServiceResourcePolicy,
+    appScopeOptions,
     AppServiceRule,
     combineVerdicts,
-    findingOf,
-    NO_FINDINGS,
+    NO_VIOLATIONS,
     ObservedResource,
     RuleVerdict,
-    undeterminedBy,
-    UnresolvableLevel,
+    unknownBy,
     unresolvableValuesOption,
-} from "../lib/app-service-policy";
-import { describeValue, isUndetermined } from "../lib/observed-values";
+    violationOf,
+} from "../lib/app-service-rule";
+import { describeValue, isUnknown } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { CLIENT_CERTIFICATES_POLICY } from "../lib/policy-names";
@@ -47,28 +47,20 @@ export const clientCertificateOptions = defineOptions({
             "/health), never /health itself, which would also open /healthz; /health* admits /health and every path " +
             "that starts with it, exactly as Azure reads it. The root / can never be exempted.",
     },
-    includeFunctionApps: {
-        type: "boolean",
-        default: true,
-        strictest: true,
-        description: "Judge function apps (kind functionapp, and the classic provider's function app resources). " +
+    ...appScopeOptions({
+        functionApps: "Judge function apps (kind functionapp, and the classic provider's function app resources). " +
             "Setting it to false trusts kind, a label the program declares: any app could claim to be a function app.",
-    },
-    includeWorkflowApps: {
-        type: "boolean",
-        default: true,
-        strictest: true,
-        description: "Judge workflow apps (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
+        workflowApps: "Judge workflow apps (Logic Apps Standard: kind functionapp,workflowapp, and the classic " +
             "logicapps.Standard), which can require client certificates. Setting it to false trusts kind, a label " +
             "the program declares.",
-    },
+    }),
     ...unresolvableValuesOption,
 });
 
 export type ClientCertificateOptions = typeof clientCertificateOptions.defaults;
 
 /**
- * The three settings this rule reads, as plain values (`UnknownDuringPreview` where not yet known);
+ * The three settings this rule reads, as plain values (`Unknown` where not yet known);
  * `undefined` where the resource type has no such property.
  */
 export interface ClientCertificateSettings {
@@ -79,7 +71,7 @@ export interface ClientCertificateSettings {
 
 export function observeClientCertificateSettings(resource: ObservedResource): ClientCertificateSettings {
     const names = resource.profile.clientCertificates;
-    switch (names.kind) {
+    switch (names.form) {
         case "enabled-and-mode":
             return {
                 enabled: resource.read(names.enabled),
@@ -96,7 +88,7 @@ export function observeClientCertificateSettings(resource: ObservedResource): Cl
 /** The properties to set, as the user's SDK names them. */
 export function fixText(profile: AppServiceResourceProfile): string {
     const names = profile.clientCertificates;
-    switch (names.kind) {
+    switch (names.form) {
         case "enabled-and-mode":
             return `${names.enabled}: true, ${names.mode}: "${CLIENT_CERT_MODE_REQUIRED}"`;
         case "mode-implies-enabled":
@@ -121,11 +113,11 @@ function modeProblem(property: string, mode: unknown): string | undefined {
         : ", which lets clients in without a certificate");
 }
 
-function requirementFinding(problems: string[], profile: AppServiceResourceProfile): RuleVerdict {
+function requirementVerdict(problems: string[], profile: AppServiceResourceProfile): RuleVerdict {
     if (problems.length === 0) {
-        return NO_FINDINGS;
+        return NO_VIOLATIONS;
     }
-    return findingOf(`Client certificates are not required: ${problems.join("; ")}. ` +
+    return violationOf(`Client certificates are not required: ${problems.join("; ")}. ` +
         `Fix: set ${fixText(profile)} on this ${profile.resourceName}. ${WHY}`);
 }
 
@@ -137,24 +129,24 @@ export function checkCertificateRequirement(
 ): RuleVerdict {
     const names = profile.clientCertificates;
     const { enabled, mode } = settings;
-    if (names.kind === "unsupported") {
+    if (names.form === "unsupported") {
         // Fail closed: the type cannot express the requirement, so no value of it can ever comply.
-        return findingOf(`Client certificates cannot be required: the classic provider's legacy ${profile.resourceName} ` +
+        return violationOf(`Client certificates cannot be required: the classic provider's legacy ${profile.resourceName} ` +
             `has no client certificate property. Fix: migrate this ${profile.resourceName} to ${replacements(profile)} ` +
             `and set ${fixText(profile)}, or have it exempted in the policy pack's exemptions file. ${WHY}`);
     }
-    if (names.kind === "mode-implies-enabled") {
+    if (names.form === "mode-implies-enabled") {
         // The legacy FunctionApp turns certificates on exactly when clientCertMode is set.
-        if (isUndetermined(mode)) {
-            return undeterminedBy(mode);
+        if (isUnknown(mode)) {
+            return unknownBy(mode);
         }
-        return requirementFinding([mode === undefined
+        return requirementVerdict([mode === undefined
             ? `${names.mode} is not set, so client certificates are off (this ${profile.replacedBy ? "legacy " : ""}${profile.resourceName} ` +
                 `turns them on only through ${names.mode})`
             : modeProblem(names.mode, mode)].filter((p): p is string => p !== undefined), profile);
     }
     const problems: string[] = [];
-    if (isUndetermined(enabled)) {
+    if (isUnknown(enabled)) {
         // Whatever enabled turns out to be, a known mode that is not Required already fails.
     } else if (enabled !== true) {
         problems.push(enabled === undefined
@@ -162,9 +154,9 @@ export function checkCertificateRequirement(
             : `${names.enabled} is ${describeValue(enabled)}${typeof enabled === "boolean" ? "" : ", not the boolean true"}`);
     }
     const omitted = profile.omittedMode;
-    if (isUndetermined(mode)) {
+    if (isUnknown(mode)) {
         if (problems.length === 0) {
-            return undeterminedBy(mode);
+            return unknownBy(mode);
         }
     } else if (mode === undefined) {
         // A provider default is sent on every create and update, so it holds; a service default may not
@@ -182,10 +174,10 @@ export function checkCertificateRequirement(
             problems.push(problem);
         }
     }
-    if (problems.length === 0 && isUndetermined(enabled)) {
-        return undeterminedBy(enabled);
+    if (problems.length === 0 && isUnknown(enabled)) {
+        return unknownBy(enabled);
     }
-    return requirementFinding(problems, profile);
+    return requirementVerdict(problems, profile);
 }
 
 /** The entries of a `,`- or `;`-separated exclusion list, trimmed, in their original case. */
@@ -260,25 +252,25 @@ export function checkExclusionPaths(
     options: ClientCertificateOptions,
 ): RuleVerdict {
     const names = profile.clientCertificates;
-    const property = names.kind === "enabled-and-mode" ? names.exclusionPaths : undefined;
+    const property = names.form === "enabled-and-mode" ? names.exclusionPaths : undefined;
     const list = settings.exclusionPaths;
     if (property === undefined || list === undefined || list === null) {
-        return NO_FINDINGS;
+        return NO_VIOLATIONS;
     }
-    if (isUndetermined(list)) {
-        return undeterminedBy(list);
+    if (isUnknown(list)) {
+        return unknownBy(list);
     }
     if (typeof list !== "string") {
-        return findingOf(`${property} is ${describeValue(list)}, not a ","-separated list of paths, so the pack cannot ` +
+        return violationOf(`${property} is ${describeValue(list)}, not a ","-separated list of paths, so the pack cannot ` +
             `tell what it exempts from client certificates. Fix: remove ${property}, or set it to a string of ` +
             `allow-listed paths such as "/health". ${WHY}`);
     }
     if (list === "") {
-        return NO_FINDINGS;
+        return NO_VIOLATIONS;
     }
     const verdicts: RuleVerdict[] = [];
     if (hasUnreadableCharacters(list)) {
-        verdicts.push(findingOf(`${property} is ${describeValue(list)}, which holds spaces, line breaks or other invisible ` +
+        verdicts.push(violationOf(`${property} is ${describeValue(list)}, which holds spaces, line breaks or other invisible ` +
             "characters; App Service does not document how it splits such a list, so the pack cannot tell what it exempts " +
             `from client certificates. Fix: write ${property} as paths separated by "," or ";" with no whitespace, ` +
             `for example "/health/", or remove it. ${WHY}`));
@@ -289,11 +281,11 @@ export function checkExclusionPaths(
     const paths = splitExclusionPaths(list);
     const rootPaths = paths.filter(isRootPath);
     if (rootPaths.length > 0) {
-        verdicts.push(findingOf(`${property} is ${describeValue(list)}, which excludes the root path "/" and so exempts ` +
+        verdicts.push(violationOf(`${property} is ${describeValue(list)}, which excludes the root path "/" and so exempts ` +
             `the whole site from client certificates. Fix: remove "/" from ${property}. ${WHY}`));
     }
     if (paths.some(path => path === "")) {
-        verdicts.push(findingOf(`${property} is ${describeValue(list)}, which holds an empty entry; an empty prefix ` +
+        verdicts.push(violationOf(`${property} is ${describeValue(list)}, which holds an empty entry; an empty prefix ` +
             `can match every path. Fix: remove the stray separator from ${property}. ${WHY}`));
     }
     const notAllowed = paths.filter(path => path !== "" && !isRootPath(path) && !isAllowedExclusion(path, options.allowedExclusionPaths));
@@ -308,7 +300,7 @@ export function checkExclusionPaths(
             `${describeValue(`${normalisePath(asIs[0][0])}z`)}, beyond the allow-listed ${describeValue(asIs[0][1])}, which covers ` +
             `what lies below it: write ${describeValue(`${asIs[0][0].replace(/\/+$/, "")}/`)} instead, or have ` +
             `${describeValue(`${asIs[0][1].replace(/\/+$/, "")}*`)} allow-listed to accept the prefix as Azure reads it.`;
-        verdicts.push(findingOf(`${property} exempts ${shown} from client certificates, which the policy's ` +
+        verdicts.push(violationOf(`${property} exempts ${shown} from client certificates, which the policy's ` +
             `allowedExclusionPaths option does not allow.${prefixNote} Fix: remove ${notAllowed.length === 1 ? "it" : "them"} from ` +
             `${property}, or have the path allow-listed in the policy pack config. ${WHY}`));
     }
@@ -336,10 +328,10 @@ export function remediateClientCertificates(
     props: Record<string, unknown>,
 ): Record<string, unknown> | undefined {
     const names = profile.clientCertificates;
-    if (names.kind === "unsupported") {
+    if (names.form === "unsupported") {
         return undefined;
     }
-    if (names.kind === "mode-implies-enabled") {
+    if (names.form === "mode-implies-enabled") {
         return { ...props, [names.mode]: CLIENT_CERT_MODE_REQUIRED };
     }
     const remediated: Record<string, unknown> = {
@@ -382,11 +374,8 @@ export const clientCertificateRule: AppServiceRule<ClientCertificateOptions> = {
         "validate the certificate it receives in X-ARR-ClientCert: App Service does not.",
     url: "https://learn.microsoft.com/en-us/azure/app-service/app-service-web-configure-tls-mutual-auth",
     options: clientCertificateOptions,
-    includeFunctionApps: options => options.includeFunctionApps,
-    includeWorkflowApps: options => options.includeWorkflowApps,
     containerAppsReason: "App Service's client-certificate settings do not apply there; require client certificates on " +
         "the container app's ingress instead (configuration.ingress.clientCertificateMode: \"require\").",
-    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     evaluate: (resource, options) =>
         findClientCertificateViolations(observeClientCertificateSettings(resource), resource.profile, options),
     remediate: (resource, props) =>

@@ -2,18 +2,18 @@
 // HTTPS". For this pack it closes a bypass: client certificates are part of the TLS handshake, so they
 // exist only on HTTPS. An app that still answers plain HTTP serves every client without a certificate.
 import { AppServiceResourceProfile } from "../lib/app-service-resources";
+import { appServiceResourcePolicy } from "../lib/app-service-policy";
 import {
-    appServiceResourcePolicy,
+    appScopeOptions,
     AppServiceRule,
-    findingOf,
-    NO_FINDINGS,
+    NO_VIOLATIONS,
     ObservedResource,
     RuleVerdict,
-    undeterminedBy,
-    UnresolvableLevel,
+    unknownBy,
     unresolvableValuesOption,
-} from "../lib/app-service-policy";
-import { describeValue, isUndetermined } from "../lib/observed-values";
+    violationOf,
+} from "../lib/app-service-rule";
+import { describeValue, isUnknown } from "../lib/observed-values";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { HTTPS_ONLY_POLICY } from "../lib/policy-names";
@@ -23,20 +23,12 @@ const WHY = "Why: client certificates only exist on HTTPS; with httpsOnly false,
     "(CIS Azure 9.2).";
 
 export const httpsOnlyOptions = defineOptions({
-    includeFunctionApps: {
-        type: "boolean",
-        default: true,
-        strictest: true,
-        description: "Require HTTPS only on function apps too (kind functionapp, and the classic provider's function " +
+    ...appScopeOptions({
+        functionApps: "Require HTTPS only on function apps too (kind functionapp, and the classic provider's function " +
             "app resources). Setting it to false trusts kind, a label the program declares.",
-    },
-    includeWorkflowApps: {
-        type: "boolean",
-        default: true,
-        strictest: true,
-        description: "Require HTTPS only on workflow apps too (Logic Apps Standard: kind functionapp,workflowapp, and " +
+        workflowApps: "Require HTTPS only on workflow apps too (Logic Apps Standard: kind functionapp,workflowapp, and " +
             "the classic logicapps.Standard). Setting it to false trusts kind, a label the program declares.",
-    },
+    }),
     ...unresolvableValuesOption,
 });
 
@@ -44,17 +36,17 @@ export type HttpsOnlyOptions = typeof httpsOnlyOptions.defaults;
 
 /** Only the boolean `true` turns plain HTTP away; every other value, however odd, is denied. */
 export function checkHttpsOnly(httpsOnly: unknown, profile: AppServiceResourceProfile): RuleVerdict {
-    if (isUndetermined(httpsOnly)) {
-        return undeterminedBy(httpsOnly);
+    if (isUnknown(httpsOnly)) {
+        return unknownBy(httpsOnly);
     }
     if (httpsOnly === true) {
-        return NO_FINDINGS;
+        return NO_VIOLATIONS;
     }
     const property = profile.properties.httpsOnly;
     const found = httpsOnly === undefined
         ? `${property} is not set (the default is false)`
         : `${property} is ${describeValue(httpsOnly)}${typeof httpsOnly === "boolean" ? "" : ", not the boolean true"}`;
-    return findingOf(`The app accepts plain HTTP: ${found}. Fix: set ${property}: true on this ${profile.resourceName}. ${WHY}`);
+    return violationOf(`The app accepts plain HTTP: ${found}. Fix: set ${property}: true on this ${profile.resourceName}. ${WHY}`);
 }
 
 export function remediateHttpsOnly(profile: AppServiceResourceProfile, props: Record<string, unknown>): Record<string, unknown> {
@@ -73,11 +65,8 @@ export const httpsOnlyRule: AppServiceRule<HttpsOnlyOptions> = {
     remediationSteps: "Set httpsOnly: true on the app or slot (the same property name in azure-native and the classic azure provider).",
     url: "https://learn.microsoft.com/en-us/azure/app-service/configure-ssl-bindings#enforce-https",
     options: httpsOnlyOptions,
-    includeFunctionApps: options => options.includeFunctionApps,
-    includeWorkflowApps: options => options.includeWorkflowApps,
     containerAppsReason: "App Service's httpsOnly does not apply there; turn plain HTTP away on the container app's " +
         "ingress instead (configuration.ingress.allowInsecure: false).",
-    unresolvableLevel: options => options.unresolvableValues as UnresolvableLevel,
     evaluate: (resource: ObservedResource) => checkHttpsOnly(resource.read(resource.profile.properties.httpsOnly), resource.profile),
     remediate: (resource, props) => remediateHttpsOnly(resource.profile, props),
 };

@@ -30,7 +30,7 @@ describe("appServiceProfileFor", () => {
             assert.strictEqual(profile.isSlot, isSlot);
             assert.strictEqual(profile.functionApp, "by-kind");
             assert.deepStrictEqual(profile.clientCertificates, {
-                kind: "enabled-and-mode",
+                form: "enabled-and-mode",
                 enabled: "clientCertEnabled",
                 mode: "clientCertMode",
                 exclusionPaths: "clientCertExclusionPaths",
@@ -44,7 +44,7 @@ describe("appServiceProfileFor", () => {
     // Every classic token as @pulumi/azure v6 registers it (appservice/<name>.js `__pulumiType`), with the
     // names its Args use (see the research notes): [token, resourceName, isSlot, functionApp, certificates,
     // TLS property inside siteConfig, default mode when omitted].
-    const CURRENT = { kind: "enabled-and-mode", enabled: "clientCertificateEnabled", mode: "clientCertificateMode", exclusionPaths: "clientCertificateExclusionPaths" };
+    const CURRENT = { form: "enabled-and-mode", enabled: "clientCertificateEnabled", mode: "clientCertificateMode", exclusionPaths: "clientCertificateExclusionPaths" };
     const classic: [string, string, boolean, boolean, object, string, object][] = [
         ["azure:appservice/linuxWebApp:LinuxWebApp", "LinuxWebApp", false, false, CURRENT, "minimumTlsVersion", { value: "Required", appliedBy: "provider" }],
         ["azure:appservice/windowsWebApp:WindowsWebApp", "WindowsWebApp", false, false, CURRENT, "minimumTlsVersion", { value: "Required", appliedBy: "provider" }],
@@ -55,16 +55,16 @@ describe("appServiceProfileFor", () => {
         ["azure:appservice/linuxFunctionAppSlot:LinuxFunctionAppSlot", "LinuxFunctionAppSlot", true, true, CURRENT, "minimumTlsVersion", { value: "Optional", appliedBy: "provider" }],
         ["azure:appservice/windowsFunctionAppSlot:WindowsFunctionAppSlot", "WindowsFunctionAppSlot", true, true, CURRENT, "minimumTlsVersion", { value: "Optional", appliedBy: "provider" }],
         ["azure:appservice/appService:AppService", "AppService", false, false,
-            { kind: "enabled-and-mode", enabled: "clientCertEnabled", mode: "clientCertMode" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
-        ["azure:appservice/slot:Slot", "Slot", true, false, { kind: "unsupported" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
+            { form: "enabled-and-mode", enabled: "clientCertEnabled", mode: "clientCertMode" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
+        ["azure:appservice/slot:Slot", "Slot", true, false, { form: "unsupported" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
         ["azure:appservice/functionApp:FunctionApp", "FunctionApp", false, true,
-            { kind: "mode-implies-enabled", mode: "clientCertMode" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
-        ["azure:appservice/functionAppSlot:FunctionAppSlot", "FunctionAppSlot", true, true, { kind: "unsupported" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
+            { form: "mode-implies-enabled", mode: "clientCertMode" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
+        ["azure:appservice/functionAppSlot:FunctionAppSlot", "FunctionAppSlot", true, true, { form: "unsupported" }, "minTlsVersion", { value: "Required", appliedBy: "service" }],
         // @pulumi/azure 6.40 appservice/appFlexConsumption.d.ts: the current names, mode "Defaults to `Optional`".
         ["azure:appservice/appFlexConsumption:AppFlexConsumption", "AppFlexConsumption", false, true, CURRENT, "minimumTlsVersion", { value: "Optional", appliedBy: "provider" }],
         // @pulumi/azure 6.40 logicapps/standard.d.ts: clientCertificateMode only (azurerm enables certificates
         // exactly when it is set), siteConfig.minTlsVersion from 1.0 to 1.3.
-        ["azure:logicapps/standard:Standard", "logicapps.Standard", false, true, { kind: "mode-implies-enabled", mode: "clientCertificateMode" },
+        ["azure:logicapps/standard:Standard", "logicapps.Standard", false, true, { form: "mode-implies-enabled", mode: "clientCertificateMode" },
             "minTlsVersion", { value: "Required", appliedBy: "service" }],
     ];
     const NOT_LEGACY = new Set(["azure:logicapps/standard:Standard"]);

@@ -1,19 +1,9 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
-import {
-    armSiteReader,
-    ArmNode,
-    emptyScan,
-    isExpression,
-    literalNode,
-    member,
-    parseJsonNode,
-    readPath,
-    scanDeployment,
-    TemplateScan,
-    Unresolvable,
-} from "../../lib/arm-template";
-import { UnknownDuringPreview } from "../../lib/observed-values";
+import { armSiteReader } from "../../lib/arm-expressions";
+import { literalNode, member, Unresolvable } from "../../lib/arm-nodes";
+import { emptyScan, scanDeployment, TemplateScan } from "../../lib/arm-template";
+import { Unknown } from "../../lib/observed-values";
 import { UNKNOWN } from "../../tools/analyzer/wire";
 
 /** Scans a deployment as azure-native's `properties` give it. */
@@ -34,19 +24,12 @@ const site = (properties: unknown, extra: Record<string, unknown> = {}) =>
 
 function onlySite(result: TemplateScan): (...path: string[]) => unknown {
     assert.strictEqual(result.sites.length, 1,
-        `sites ${result.sites.map(s => s.resource.path)}, unreadable ${result.unreadable.map(u => `${u.what}: ${u.reason}`)}, undetermined ${result.undetermined.length}`);
+        `sites ${result.sites.map(s => s.resource.path)}, unreadable ${result.unreadable.map(u => `${u.what}: ${u.reason}`)}, unknowns ${result.unknowns.length}`);
     return armSiteReader(result.sites[0].resource);
 }
 
 describe("arm-template", () => {
     describe("expressions", () => {
-        it("tells expressions from literal text", () => {
-            assert.ok(isExpression("[parameters('x')]"));
-            assert.ok(!isExpression("[[parameters('x')]"));
-            assert.ok(!isExpression("plain"));
-            assert.ok(!isExpression(" [parameters('x')]"));
-        });
-
         it("resolves a parameter from the deployment's values before the template's default", () => {
             const read = onlySite(scan({
                 template: { parameters: { cc: { type: "bool", defaultValue: true } }, resources: [site({ clientCertEnabled: "[parameters('cc')]" })] },
@@ -119,25 +102,9 @@ describe("arm-template", () => {
         it("keeps unknowns unknown and unwraps secrets in the deployment's inputs", () => {
             const unknown = onlySite(scan({ template: { resources: [site({ clientCertEnabled: "[parameters('cc')]" })] }, parameters: { cc: { value: UNKNOWN } } }));
             const value = unknown("clientCertEnabled");
-            assert.ok(value instanceof UnknownDuringPreview && !(value instanceof Unresolvable));
+            assert.ok(value instanceof Unknown && !(value instanceof Unresolvable));
             const secret = onlySite(scan({ template: { resources: [site({ clientCertEnabled: "[parameters('cc')]" })] }, parameters: new Secret({ cc: { value: new Secret(false) } }) }));
             assert.strictEqual(secret("clientCertEnabled"), false);
-        });
-    });
-
-    describe("property names", () => {
-        it("are compared without regard to case, and two spellings of one name are ambiguous", () => {
-            const node: ArmNode = literalNode({ properties: { ClientCertEnabled: false } }, "");
-            assert.strictEqual(armSiteReader(node)("clientCertEnabled"), false);
-            const ambiguous = armSiteReader(literalNode({ properties: { clientCertEnabled: true, ClientCertEnabled: false } }, ""))("clientCertEnabled");
-            assert.ok(ambiguous instanceof Unresolvable);
-        });
-
-        it("reads kind and tags at the top and everything else under properties", () => {
-            const read = armSiteReader(literalNode({ kind: "app", tags: { a: "b" }, properties: { kind: "functionapp", siteConfig: { minTlsVersion: "1.0" } } }, ""));
-            assert.strictEqual(read("kind"), "app");
-            assert.strictEqual(read("tags", "a"), "b");
-            assert.strictEqual(read("siteConfig", "minTlsVersion"), "1.0");
         });
     });
 
@@ -198,8 +165,8 @@ describe("arm-template", () => {
         });
 
         it("waits for an unknown template or resource type, and cannot read an unresolvable type", () => {
-            assert.strictEqual(scan({ template: UNKNOWN }).undetermined.length, 1);
-            assert.strictEqual(scan({ template: { resources: [{ type: UNKNOWN, name: "x" }] } }).undetermined.length, 1);
+            assert.strictEqual(scan({ template: UNKNOWN }).unknowns.length, 1);
+            assert.strictEqual(scan({ template: { resources: [{ type: UNKNOWN, name: "x" }] } }).unknowns.length, 1);
             const unresolved = scan({ template: { resources: [{ type: "[concat('Microsoft.Web/', 'sites')]", name: "x" }] } });
             assert.strictEqual(unresolved.unreadable.length, 1);
         });
@@ -207,15 +174,6 @@ describe("arm-template", () => {
         it("judges a copy loop's properties as written", () => {
             const read = onlySite(scan({ template: { resources: [site({ clientCertEnabled: false }, { copy: { name: "loop", count: 3 }, name: "[concat('app', copyIndex())]" })] } }));
             assert.strictEqual(read("clientCertEnabled"), false);
-        });
-    });
-
-    describe("JSON text", () => {
-        it("parses a template given as a string, and names one that is not JSON", () => {
-            assert.deepStrictEqual(parseJsonNode(literalNode("{\"a\":1}", "templateContent"), "templateContent").value, { a: 1 });
-            const broken = parseJsonNode(literalNode("{", "templateContent"), "templateContent").value;
-            assert.ok(broken instanceof Unresolvable && /not valid JSON/.test(broken.reason));
-            assert.strictEqual(readPath(literalNode({ a: [1, { b: 2 }] }, ""), ["a", 1, "b"]).value, 2);
         });
     });
 });

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import * as path from "path";
 import { compileUrnGlob, daysLeft, ExemptionSet, packRoot, parseExemptionTag, parseIsoDate } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
-import { UnknownDuringPreview } from "../../lib/observed-values";
+import { Unknown } from "../../lib/observed-values";
 import { UnknownValueError } from "@pulumi/policy";
 import { isoDaysFrom } from "../helpers/dates";
 
@@ -189,7 +189,7 @@ describe("exemptions", () => {
                 { entry: { number: 0, urn: URN, reason: "a=b", category: "waiver", expires: "2030-01-01", source: "tag" } });
         });
         it("wait for a tag that is unknown during preview", () => {
-            const unknown = new UnknownDuringPreview(new UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", ["tags"]));
+            const unknown = new Unknown(new UnknownValueError("04da6b54-80e4-46f7-96ec-b56ff0331ba9", ["tags"]));
             assert.strictEqual(parse(ALLOWED).decide(URN, POLICY, NOW, unknown).kind, "undetermined");
         });
     });

@@ -40,7 +40,7 @@ function context(opts: {
     };
 }
 
-const passed: RuleConclusion = { conclusion: "no findings", findings: [] };
+const passed: RuleConclusion = { conclusion: "no violations", violations: [] };
 const bothPassed = { [CLIENT_CERTIFICATES_POLICY]: passed, [HTTPS_ONLY_POLICY]: passed };
 const judge = (resources: DeployedResource[], ctx = context()) => judgeDeployedState(resources, DEPLOYED_STATE_RULES, ctx);
 
@@ -101,7 +101,7 @@ describe("policies/app-service-deployed-state", () => {
         const props = { ...COMPLIANT, clientCertEnabled: false };
         assert.deepStrictEqual(judge([{ type: WEB_APP, urn: urnOf("exempt-app"), props }]), []);
         const tag = "reason=Partner migrating; expires=2030-06-20";
-        const tagged: RuleConclusion = { conclusion: "no findings", findings: [], exemptionTag: tag };
+        const tagged: RuleConclusion = { conclusion: "no violations", violations: [], exemptionTag: tag };
         assert.deepStrictEqual(judge([{ type: WEB_APP, urn: urnOf("tagged"), props }],
             context({ analysed: { [urnOf("tagged")]: { [CLIENT_CERTIFICATES_POLICY]: tagged, [HTTPS_ONLY_POLICY]: passed } } })), []);
         // A tag added in the portal is no exemption where Analyze read the program's tags.

@@ -1,6 +1,7 @@
 import * as assert from "assert";
 import { AnalyzedResource, RuleConclusion } from "../../lib/analyzed-resources";
-import { judgeResource, judgeWithExemptions, ruleConclusionOf } from "../../lib/app-service-policy";
+import { judgeResource } from "../../lib/app-service-judgement";
+import { ruleConclusionOf } from "../../lib/app-service-policy";
 import { ExemptionSet } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { describeWithExemptionRecords, ExemptionRecord, exemptionRecordsIn } from "../../lib/exemption-records";
@@ -136,7 +137,7 @@ describe("azure-app-service-exemptions-report", () => {
         it("regression: an exemption the inputs still need is not stale because the outputs comply", () => {
             const lines = report([app(OUTPUTS)], exemptions, [app(INPUTS)]).filter(l => l.urn === urnOf("stale-app"));
             assert.strictEqual(lines.length, 1);
-            assert.strictEqual(lines[0].kind, "in force");
+            assert.strictEqual(lines[0].status, "in force");
             assert.match(lines[0].message, /^exempt with no expiry: stale-app .* mitigated "Behind Front Door"/);
             assert.ok(!/stale/i.test(lines[0].message.replace("stale-app", "")), lines[0].message);
         });
@@ -146,24 +147,24 @@ describe("azure-app-service-exemptions-report", () => {
             const inputs = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.0" } };
             const outputs = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true };
             const lines = report([app(outputs)], exemptions, [app(inputs)]).filter(l => l.urn === urnOf("stale-app"));
-            assert.deepStrictEqual(lines.map(l => l.kind), ["in force"]);
+            assert.deepStrictEqual(lines.map(l => l.status), ["in force"]);
             assert.match(lines[0].message, /from azure-app-service-minimum-tls-version/);
         });
 
         it("calls an exemption stale when the inputs pass, whatever the outputs say", () => {
             const lines = report([app({})], exemptions, [app(COMPLIANT)]).filter(l => l.urn === urnOf("stale-app"));
-            assert.deepStrictEqual(lines.map(l => l.kind), ["stale"]);
+            assert.deepStrictEqual(lines.map(l => l.status), ["stale"]);
             assert.match(lines[0].message, /^stale exemption: stale-app .* already complies; .*found nothing in the inputs they judged in this run/);
         });
 
         it("makes no claim about a resource Analyze did not see in this process (a --target run)", () => {
             const lines = report([app(COMPLIANT), { type: WEB_APP, urn: urnOf("expired-app"), props: COMPLIANT }], exemptions, []);
-            assert.deepStrictEqual(lines.filter(l => l.urn).map(l => l.kind), ["not analysed", "expired"]);
+            assert.deepStrictEqual(lines.filter(l => l.urn).map(l => l.status), ["not analysed", "expired"]);
             for (const line of lines.filter(l => l.urn)) {
                 assert.match(line.message, /^exemption not judged in this run: .*whether the exemption is still needed is not judged here/);
                 assert.ok(!/stale exemption|denied again/.test(line.message));
             }
-            assert.match(lines.find(l => l.kind === "expired")!.message, new RegExp(`expired on ${inDays(-2)}, no longer honoured`));
+            assert.match(lines.find(l => l.status === "expired")!.message, new RegExp(`expired on ${inDays(-2)}, no longer honoured`));
         });
 
         it("says nothing of a resource of a type the rules do not judge, even when a glob entry matches it", () => {
@@ -181,51 +182,13 @@ describe("azure-app-service-exemptions-report", () => {
                 return { ...seen, rules };
             };
             const lines = buildExemptionReport([app(COMPLIANT)], REPORTED_RULES, exemptions, NOW, { expiringWithinDays: 14, analysed: withoutTls });
-            assert.match(lines.find(l => l.kind === "stale")!.message, /from azure-app-service-require-client-certificates, azure-app-service-require-https-only already complies/);
+            assert.match(lines.find(l => l.status === "stale")!.message, /from azure-app-service-require-client-certificates, azure-app-service-require-https-only already complies/);
         });
     });
 
     it("reports a self-declared tag it refuses", () => {
         const lines = report([{ type: WEB_APP, urn: urnOf("bad-tag"), props: { ...DISABLED, tags: { "policy-exemption": "reason=no date" } } }]);
         assert.match(lines.map(l => l.message).join("\n"), /self-declared exemption refused: bad-tag .*expires=YYYY-MM-DD/);
-    });
-});
-
-describe("resource rules honour exemptions", () => {
-    const judge = (name: string, props: unknown) =>
-        judgeWithExemptions(clientCertificateRule, { type: WEB_APP, urn: urnOf(name), props, config: {} }, exemptions, NOW);
-
-    it("turns the deny of an exempt app into a pass", () => {
-        const judgement = judge("exempt-app", DISABLED);
-        assert.ok(judgement.kind === "judged");
-        assert.deepStrictEqual(judgement.verdict.findings, []);
-    });
-
-    it("denies the same app once its entry has expired, naming the entry and its date", () => {
-        const judgement = judge("expired-app", DISABLED);
-        assert.ok(judgement.kind === "judged");
-        assert.strictEqual(judgement.verdict.findings.length, 1);
-        assert.match(judgement.verdict.findings[0].message,
-            new RegExp(`exemption entry #3 \\(urn ".*expired-app"\\) expired on ${inDays(-2)} and is no longer honoured`));
-    });
-
-    it("denies an app whose only entry is invalid, saying why", () => {
-        const judgement = judge("broken-app", DISABLED);
-        assert.ok(judgement.kind === "judged");
-        assert.match(judgement.verdict.findings[0].message, /An exemption matches but is not honoured: .*not a calendar date/);
-    });
-
-    it("keeps the findings of an app whose exemption tag is unknown during preview", () => {
-        const judgement = judge("tagged-later", { ...DISABLED, tags: { "policy-exemption": UNKNOWN } });
-        assert.ok(judgement.kind === "judged");
-        assert.strictEqual(judgement.verdict.findings.length, 1);
-        assert.match(judgement.verdict.findings[0].message, /exemption tag is unknown during preview/);
-    });
-
-    it("denies an app no entry matches", () => {
-        const judgement = judge("other-app", DISABLED);
-        assert.ok(judgement.kind === "judged");
-        assert.strictEqual(judgement.verdict.findings.length, 1);
     });
 });
 
@@ -240,8 +203,8 @@ describe("azure-app-service-exemptions-report: records for programs", () => {
 
     it("reads back what it writes, after the policy's own description", () => {
         const records: ExemptionRecord[] = [
-            { line: "in force", urn: urnOf("exempt-app"), exemptFrom: [POLICY], entry: 1, source: "file", category: "waiver", reason: "a \"quoted\"\nreason", expires: inDays(60) },
-            { line: "refused", exemptFrom: [], entry: 7 },
+            { status: "in force", urn: urnOf("exempt-app"), exemptFrom: [POLICY], entry: 1, source: "file", category: "waiver", reason: "a \"quoted\"\nreason", expires: inDays(60) },
+            { status: "refused", exemptFrom: [], entry: 7 },
         ];
         const description = describeWithExemptionRecords("The report.", records);
         assert.ok(description.startsWith("The report.\n"), description);
@@ -267,8 +230,8 @@ describe("azure-app-service-exemptions-report: records for programs", () => {
             const inForce = records.find(r => r.entry === 1)!;
             assert.strictEqual(inForce.ticket, "SEC-1");
             assert.strictEqual(inForce.approvedBy, "jane");
-            assert.ok(records.some(r => r.line === "expired" && r.entry === 3 && r.exemptFrom.length === 0), choice);
-            assert.ok(records.some(r => r.line === "refused" && r.entry === 7), choice);
+            assert.ok(records.some(r => r.status === "expired" && r.entry === 3 && r.exemptFrom.length === 0), choice);
+            assert.ok(records.some(r => r.status === "refused" && r.entry === 7), choice);
         }
     });
 

@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
-import { judgeWithExemptions } from "../../lib/app-service-policy";
+import { judgeWithExemptions } from "../../lib/applied-exemptions";
 import { appServiceProfileFor, CLASSIC_TYPES } from "../../lib/app-service-resources";
 import { ExemptionSet } from "../../lib/exemptions";
 import { MINIMUM_TLS_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
@@ -201,7 +201,7 @@ describe("azure-app-service-minimum-tls-version", () => {
                 RESOURCE_POLICY_NAMES);
             const judgement = judgeWithExemptions(minimumTlsRule, { type: WEB_APP, urn, props: { siteConfig: { minTlsVersion: "1.0" } }, config: {} },
                 exemptions, new Date(Date.UTC(2030, 5, 1)));
-            assert.deepStrictEqual(judgement.kind === "judged" && judgement.verdict, { findings: [], undetermined: [] });
+            assert.deepStrictEqual(judgement.outcome === "judged" && judgement.verdict, { violations: [], unknowns: [] });
         });
     });
 });

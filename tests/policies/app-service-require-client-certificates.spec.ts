@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
-import { judgeWithExemptions } from "../../lib/app-service-policy";
+import { judgeWithExemptions } from "../../lib/applied-exemptions";
 import { ExemptionSet } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import {
@@ -558,8 +558,8 @@ describe("azure-app-service-require-client-certificates", () => {
                         RESOURCE_POLICY_NAMES);
                     const judgement = judgeWithExemptions(clientCertificateRule, { type, urn, props: {}, config: { includeFunctionApps: true } },
                         exemptions, new Date(Date.UTC(2030, 5, 1)));
-                    assert.strictEqual(judgement.kind, "judged");
-                    assert.deepStrictEqual(judgement.kind === "judged" && judgement.verdict, { findings: [], undetermined: [] });
+                    assert.strictEqual(judgement.outcome, "judged");
+                    assert.deepStrictEqual(judgement.outcome === "judged" && judgement.verdict, { violations: [], unknowns: [] });
                 });
             });
         }

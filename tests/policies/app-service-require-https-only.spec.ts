@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
-import { judgeWithExemptions } from "../../lib/app-service-policy";
+import { judgeWithExemptions } from "../../lib/applied-exemptions";
 import { appServiceProfileFor, CLASSIC_TYPES } from "../../lib/app-service-resources";
 import { ExemptionSet } from "../../lib/exemptions";
 import { HTTPS_ONLY_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
@@ -168,13 +168,13 @@ describe("azure-app-service-require-https-only", () => {
                 RESOURCE_POLICY_NAMES);
             return judgeWithExemptions(httpsOnlyRule, { type: WEB_APP, urn, props: { httpsOnly: false }, config: {} }, exemptions, now);
         };
-        const findings = (judgement: ReturnType<typeof judge>) => judgement.kind === "judged" ? judgement.verdict.findings.length : -1;
+        const violations = (judgement: ReturnType<typeof judge>) => judgement.outcome === "judged" ? judgement.verdict.violations.length : -1;
         it("honours an entry for every rule, or for this one by name", () => {
-            assert.strictEqual(findings(judge("")), 0);
-            assert.strictEqual(findings(judge(`policies: [${HTTPS_ONLY_POLICY}], `)), 0);
+            assert.strictEqual(violations(judge("")), 0);
+            assert.strictEqual(violations(judge(`policies: [${HTTPS_ONLY_POLICY}], `)), 0);
         });
         it("does not honour an entry for another rule", () => {
-            assert.strictEqual(findings(judge("policies: [azure-app-service-require-client-certificates], ")), 1);
+            assert.strictEqual(violations(judge("policies: [azure-app-service-require-client-certificates], ")), 1);
         });
     });
 

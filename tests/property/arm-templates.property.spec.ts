@@ -195,23 +195,23 @@ function expectedFor(built: Built, options: ClientCertOptions): Expected {
     const verdicts = built.resolved.map(site => {
         const { [AMBIGUOUS]: ambiguous, ...settings } = site.settings;
         const verdict = expectedVerdict(site.slot ? SLOT : WEB_APP, settings, options);
-        if (verdict.kind !== "out of scope" && (site.unresolvable || ambiguous)) {
-            return { kind: "violation", why: ["a value the pack cannot resolve"] } as Expected;
+        if (verdict.outcome !== "out of scope" && (site.unresolvable || ambiguous)) {
+            return { outcome: "violation", why: ["a value the pack cannot resolve"] } as Expected;
         }
         return verdict;
     });
-    const violations = verdicts.filter((v): v is Extract<Expected, { kind: "violation" }> => v.kind === "violation");
+    const violations = verdicts.filter((v): v is Extract<Expected, { outcome: "violation" }> => v.outcome === "violation");
     if (violations.length > 0) {
-        return { kind: "violation", why: violations.flatMap(v => v.why) };
+        return { outcome: "violation", why: violations.flatMap(v => v.why) };
     }
-    const undetermined = verdicts.filter((v): v is Extract<Expected, { kind: "undetermined" }> => v.kind === "undetermined");
-    if (undetermined.length > 0) {
-        return { kind: "undetermined", why: undetermined.flatMap(v => v.why) };
+    const unknown = verdicts.filter((v): v is Extract<Expected, { outcome: "unknown" }> => v.outcome === "unknown");
+    if (unknown.length > 0) {
+        return { outcome: "unknown", why: unknown.flatMap(v => v.why) };
     }
-    if (verdicts.every(v => v.kind === "out of scope")) {
-        return { kind: "out of scope", why: verdicts.length === 0 ? "no site in the template" : "no site in scope" };
+    if (verdicts.every(v => v.outcome === "out of scope")) {
+        return { outcome: "out of scope", why: verdicts.length === 0 ? "no site in the template" : "no site in scope" };
     }
-    return { kind: "compliant" };
+    return { outcome: "compliant" };
 }
 
 describe("property: sites inside ARM templates and generic resources, through the Analyzer protocol", function () {
@@ -241,7 +241,7 @@ describe("property: sites inside ARM templates and generic resources, through th
                 const failures: string[] = [];
                 built.forEach((b, i) => {
                     const expected = expectedFor(b, options);
-                    tally[`${deployments[i].form} ${expected.kind}`] = (tally[`${deployments[i].form} ${expected.kind}`] ?? 0) + 1;
+                    tally[`${deployments[i].form} ${expected.outcome}`] = (tally[`${deployments[i].form} ${expected.outcome}`] ?? 0) + 1;
                     const failure = checkAgainstModel(expected, results[i]);
                     if (failure !== undefined) {
                         failures.push(`${b.resource.type}: ${failure}`);
@@ -252,10 +252,10 @@ describe("property: sites inside ARM templates and generic resources, through th
             { numRuns: RUNS, seed: SEED },
         );
         note(`${JSON.stringify(tally)} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
-        const count = (forms: string[], kind: string) => forms.reduce((sum, form) => sum + (tally[`${form} ${kind}`] ?? 0), 0);
+        const count = (forms: string[], outcome: string) => forms.reduce((sum, form) => sum + (tally[`${form} ${outcome}`] ?? 0), 0);
         for (const forms of [["Deployment", "DeploymentStackAtSubscription"], ["generic"]]) {
-            for (const kind of ["compliant", "violation", "undetermined", "out of scope"]) {
-                assert.ok(count(forms, kind) > 0, `the generators produced no ${forms.join(" or ")} judged ${kind}`);
+            for (const outcome of ["compliant", "violation", "unknown", "out of scope"]) {
+                assert.ok(count(forms, outcome) > 0, `the generators produced no ${forms.join(" or ")} judged ${outcome}`);
             }
         }
     });

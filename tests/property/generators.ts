@@ -151,13 +151,13 @@ export function appProperties(profile: AppServiceResourceProfile): fc.Arbitrary<
     if (profile.properties.managedEnvironmentId !== undefined) {
         known[profile.properties.managedEnvironmentId] = managedEnvironmentValue;
     }
-    if (names.kind === "enabled-and-mode") {
+    if (names.form === "enabled-and-mode") {
         known[names.enabled] = enabledValue;
         known[names.mode] = modeValue;
         if (names.exclusionPaths !== undefined) {
             known[names.exclusionPaths] = exclusionValue;
         }
-    } else if (names.kind === "mode-implies-enabled") {
+    } else if (names.form === "mode-implies-enabled") {
         known[names.mode] = modeValue;
     }
     const reserved = new Set(Object.keys(known));

@@ -6,11 +6,13 @@
 // Intent mirrored deliberately:
 //   - in scope: azure-native reads `kind` (a comma list, case-insensitive, trimmed), a label: "functionapp"
 //     and "workflowapp" together → a workflow app, judged unless includeWorkflowApps is false;
-//     "functionapp" → a function app, judged unless includeFunctionApps is false; anything else, including a
-//     non-string or unknown kind, is a web app. Both options default to true. "azurecontainerapps" in kind
-//     together with a managedEnvironmentId that is the ARM ID of a Microsoft.App managed environment → hosted
-//     on Container Apps, never judged; either one alone decides nothing. Classic types are function (or, for
-//     Logic Apps Standard, workflow) apps by type.
+//     "functionapp" → a function app, judged unless includeFunctionApps is false; anything else is a web app.
+//     That includes a kind that is not a string and a kind unknown during preview (a sentinel, bare or inside
+//     a secret): it has no tokens, so the app is a web app and judged now; an unknown kind never makes the
+//     verdict wait for `up`. Both options default to true. "azurecontainerapps" in kind together with a
+//     managedEnvironmentId that is the ARM ID of a Microsoft.App managed environment → hosted on Container
+//     Apps, never judged; either one alone, or an unknown managedEnvironmentId, decides nothing. Classic types
+//     are function (or, for Logic Apps Standard, workflow) apps by type.
 //   - enabled must be the boolean true (secrets unwrapped); mode exactly "Required"; an omitted mode is
 //     accepted only where it defaults to Required and either the provider sends that default or the
 //     acceptServiceDefaultMode option says to rely on the service's.
@@ -21,18 +23,19 @@
 //     "/health" covers "/health/" and below, so only entries starting with "/health/" fit; an allow-listed
 //     "/health*" is the prefix itself, so every entry starting with "/health" fits. Never an entry with a "."
 //     or ".." segment or any of \ % * ?.
-//   - a known wrong value always yields a mandatory violation; an unknown value yields the SDK's advisory
-//     "can't run … during preview" only when nothing known is wrong.
+//   - a known wrong value always yields a mandatory violation ("violation"). An unknown enabled flag, mode or
+//     exclusion list yields the SDK's advisory "can't run … during preview" ("unknown") only when nothing
+//     known is wrong; kind and managedEnvironmentId, unknown, are placed as above instead.
 import type { AppServiceResourceProfile } from "../../lib/app-service-resources";
 import { UNKNOWN_SENTINELS } from "../../lib/wire-signatures";
 import { isSecretEnvelope } from "../../tools/analyzer/wire";
 import { ClientCertOptions } from "./support";
 
 export type Expected =
-    | { readonly kind: "out of scope"; readonly why: string }
-    | { readonly kind: "compliant" }
-    | { readonly kind: "violation"; readonly why: string[] }
-    | { readonly kind: "undetermined"; readonly why: string[] };
+    | { readonly outcome: "out of scope"; readonly why: string }
+    | { readonly outcome: "compliant" }
+    | { readonly outcome: "violation"; readonly why: string[] }
+    | { readonly outcome: "unknown"; readonly why: string[] };
 
 const ABSENT = Symbol("absent");
 const UNKNOWN_VALUE = Symbol("unknown");
@@ -129,7 +132,7 @@ export function expectedVerdict(profile: AppServiceResourceProfile, props: Recor
         const environment = read(props, "managedEnvironmentId");
         if (tokens.includes("azurecontainerapps") && typeof environment === "string"
             && /^\/subscriptions\/[^/]+\/resourcegroups\/[^/]+\/providers\/microsoft\.app\/managedenvironments\/[^/]+$/.test(environment.toLowerCase())) {
-            return { kind: "out of scope", why: "hosted on Azure Container Apps" };
+            return { outcome: "out of scope", why: "hosted on Azure Container Apps" };
         }
         functionApp = tokens.includes("functionapp");
         // Logic Apps Standard: kind holds both functionapp and workflowapp.
@@ -140,10 +143,10 @@ export function expectedVerdict(profile: AppServiceResourceProfile, props: Recor
     }
     if (workflowApp) {
         if (!options.includeWorkflowApps) {
-            return { kind: "out of scope", why: "workflow app without includeWorkflowApps" };
+            return { outcome: "out of scope", why: "workflow app without includeWorkflowApps" };
         }
     } else if (functionApp && !options.includeFunctionApps) {
-        return { kind: "out of scope", why: "function app without includeFunctionApps" };
+        return { outcome: "out of scope", why: "function app without includeFunctionApps" };
     }
 
     const wrong: string[] = [];
@@ -161,7 +164,7 @@ export function expectedVerdict(profile: AppServiceResourceProfile, props: Recor
             wrong.push(`mode ${JSON.stringify(mode)}`);
         }
     };
-    switch (names.kind) {
+    switch (names.form) {
         case "unsupported":
             wrong.push("type cannot require client certificates");
             break;
@@ -188,10 +191,10 @@ export function expectedVerdict(profile: AppServiceResourceProfile, props: Recor
     }
     // Anything known to be wrong fails, whatever the unknowns turn out to be.
     if (wrong.length > 0) {
-        return { kind: "violation", why: wrong };
+        return { outcome: "violation", why: wrong };
     }
     if (unknown.length > 0) {
-        return { kind: "undetermined", why: unknown };
+        return { outcome: "unknown", why: unknown };
     }
-    return { kind: "compliant" };
+    return { outcome: "compliant" };
 }

@@ -74,7 +74,7 @@ export function checkAgainstModel(expected: Expected, result: Awaited<ReturnType
     const mandatory = diagnostics.filter(d => d.enforcementLevel === "mandatory");
     const advisory = diagnostics.filter(d => d.enforcementLevel === "advisory" && CANT_RUN.test(d.message));
     const shown = () => JSON.stringify(diagnostics.map(d => `[${d.enforcementLevel}] ${d.message.slice(0, 300)}`));
-    switch (expected.kind) {
+    switch (expected.outcome) {
         case "compliant":
             return diagnostics.length === 0 ? undefined : `expected no diagnostic for a compliant app, got ${shown()}`;
         case "out of scope": {
@@ -85,14 +85,14 @@ export function checkAgainstModel(expected: Expected, result: Awaited<ReturnType
         case "violation":
             return mandatory.length > 0 && advisory.length === 0 ? undefined
                 : `expected a mandatory violation (${expected.why.join("; ")}), got ${shown()}`;
-        case "undetermined":
+        case "unknown":
             return advisory.length === 1 && diagnostics.length === 1 ? undefined
                 : `expected only the advisory "can't run during preview" (${expected.why.join("; ")}), got ${shown()}`;
     }
 }
 
-type Tally = Record<Expected["kind"], number>;
-const emptyTally = (): Tally => ({ "compliant": 0, "violation": 0, "undetermined": 0, "out of scope": 0 });
+type Tally = Record<Expected["outcome"], number>;
+const emptyTally = (): Tally => ({ "compliant": 0, "violation": 0, "unknown": 0, "out of scope": 0 });
 
 /** The property suite over `types`, against one pack process started as the CLI starts it. */
 export function propertySuite(title: string, TYPES_UNDER_TEST: readonly TypeUnderTest[]): void {
@@ -150,7 +150,7 @@ export function propertySuite(title: string, TYPES_UNDER_TEST: readonly TypeUnde
                         if (failure !== undefined) {
                             failures.push(`${app.type}: ${failure}`);
                         }
-                        tallies.get(TYPES_UNDER_TEST[i].label)![expected.kind]++;
+                        tallies.get(TYPES_UNDER_TEST[i].label)![expected.outcome]++;
                     });
                     assert.deepStrictEqual(failures, []);
                 }),
@@ -169,9 +169,9 @@ export function propertySuite(title: string, TYPES_UNDER_TEST: readonly TypeUnde
                 note(`${total} judged: ${JSON.stringify(tally)}`);
                 assert.ok(total >= RUNS);
                 assert.ok(tally.violation > 0);
-                if (profileOf(subject.sample).clientCertificates.kind !== "unsupported") {
+                if (profileOf(subject.sample).clientCertificates.form !== "unsupported") {
                     assert.ok(tally.compliant > 0, "the generators produced no compliant app");
-                    assert.ok(tally.undetermined > 0, "the generators produced no app with unknowns");
+                    assert.ok(tally.unknown > 0, "the generators produced no app with unknowns");
                 }
             });
         }

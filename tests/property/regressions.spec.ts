@@ -18,7 +18,7 @@ const WITHOUT_FUNCTIONS: ClientCertOptions = { ...DEFAULT_OPTIONS, includeFuncti
 const WITHOUT_WORKFLOWS: ClientCertOptions = { ...DEFAULT_OPTIONS, includeWorkflowApps: false };
 const ENVIRONMENT = "/subscriptions/0/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
 
-type Case = [title: string, type: string, properties: Record<string, unknown>, options: ClientCertOptions, expected: Expected["kind"]];
+type Case = [title: string, type: string, properties: Record<string, unknown>, options: ClientCertOptions, expected: Expected["outcome"]];
 
 // Boundary inputs: each is judged by the pack as written here, and the model must agree.
 const BOUNDARIES: Case[] = [
@@ -53,8 +53,8 @@ const BOUNDARIES: Case[] = [
     ["a space inside an allow-listed entry", WEB, { ...REQUIRED, clientCertExclusionPaths: "/health/ /" }, HEALTH, "violation"],
     ["an exclusion list that is an array", WEB, { ...REQUIRED, clientCertExclusionPaths: ["/health"] }, HEALTH, "violation"],
     ["an unknown enabled flag with a root exclusion is still denied", WEB, { clientCertEnabled: UNKNOWN, clientCertMode: "Required", clientCertExclusionPaths: "/" }, DEFAULT_OPTIONS, "violation"],
-    ["an unknown enabled flag, all else right, waits for up", WEB, { clientCertEnabled: UNKNOWN, clientCertMode: "Required" }, DEFAULT_OPTIONS, "undetermined"],
-    ["a secret unknown exclusion list, all else right, waits for up", WEB, { ...REQUIRED, clientCertExclusionPaths: secret(UNKNOWN) }, DEFAULT_OPTIONS, "undetermined"],
+    ["an unknown enabled flag, all else right, waits for up", WEB, { clientCertEnabled: UNKNOWN, clientCertMode: "Required" }, DEFAULT_OPTIONS, "unknown"],
+    ["a secret unknown exclusion list, all else right, waits for up", WEB, { ...REQUIRED, clientCertExclusionPaths: secret(UNKNOWN) }, DEFAULT_OPTIONS, "unknown"],
     // A literal sentinel in kind once put every rule into "can't run during preview", even at up.
     ["an unknown kind counts as a web app, so a disabled app is denied", WEB, { kind: UNKNOWN, clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],
     ["kind \" WORKFLOWAPP, FunctionApp \" is judged by default", WEB, { kind: " WORKFLOWAPP, FunctionApp ", clientCertEnabled: false }, DEFAULT_OPTIONS, "violation"],
@@ -104,10 +104,10 @@ describe("regressions", function () {
     };
 
     describe("boundaries the model mirrors deliberately", () => {
-        for (const [title, type, properties, options, kind] of BOUNDARIES) {
-            it(`${title} → ${kind}`, async () => {
+        for (const [title, type, properties, options, outcome] of BOUNDARIES) {
+            it(`${title} → ${outcome}`, async () => {
                 const expected = expectedVerdict(profileOf(type), properties, options);
-                assert.strictEqual(expected.kind, kind, `the model says ${JSON.stringify(expected)}`);
+                assert.strictEqual(expected.outcome, outcome, `the model says ${JSON.stringify(expected)}`);
                 const failure = checkAgainstModel(expected, await judge(type, properties, options));
                 assert.strictEqual(failure, undefined, failure);
             });
@@ -116,7 +116,7 @@ describe("regressions", function () {
 
     describe("fixed: an unknown enabled flag hid a known-wrong mode in preview", () => {
         // Found by the property tests on every type with an enabled switch (minimal counterexamples below).
-        // The rule returned "undetermined" as soon as enabled was unknown, before it looked at the mode, so
+        // The rule returned "unknown" as soon as enabled was unknown, before it looked at the mode, so
         // a mode that is wrong whatever enabled turns out to be got only the advisory "can't run during
         // preview" (the pack's own rule: an unknown decides only when nothing known is wrong). `pulumi
         // preview`, the usual CI gate, passed; `up` denied it later.

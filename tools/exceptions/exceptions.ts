@@ -130,7 +130,7 @@ export function exceptionsFromRecords(
         const policies = new Set([...(byUrn.get(record.urn) ?? []), ...record.exemptFrom]);
         byUrn.set(record.urn, [...policies].sort((a, b) => order(a) - order(b)));
     }
-    const said = (line: string) => new Set(records.filter(r => r.line === line && r.entry !== undefined).map(r => r.entry!));
+    const said = (status: string) => new Set(records.filter(r => r.status === status && r.entry !== undefined).map(r => r.entry!));
     const refused = said("refused");
     const expiredOn = said("expired");
 

@@ -1,0 +1,108 @@
+import * as assert from "assert";
+import { UnknownValueError } from "@pulumi/policy";
+import { applyExemption, describeEntry, exemptionTagValue, judgeWithExemptions } from "../../lib/applied-exemptions";
+import { observeResource, RuleVerdict } from "../../lib/app-service-rule";
+import { appServiceProfileFor } from "../../lib/app-service-resources";
+import { ExemptionSet } from "../../lib/exemptions";
+import { Unknown } from "../../lib/observed-values";
+import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
+import { clientCertificateRule } from "../../policies/app-service-require-client-certificates";
+import { isoDaysFrom } from "../helpers/dates";
+import { UNKNOWN } from "../helpers/policy-test-utils";
+
+const NOW = new Date(Date.UTC(2030, 5, 1, 8));
+const inDays = (days: number) => isoDaysFrom(NOW, days);
+const WEB_APP = "azure-native:web:WebApp";
+const urnOf = (name: string, type = WEB_APP) => `urn:pulumi:prod::webshop::${type}::${name}`;
+const DISABLED = { clientCertEnabled: false, httpsOnly: true };
+
+const FILE = `
+settings:
+  tagExemptions: {allowed: true}
+exemptions:
+  - {urn: "${urnOf("exempt-app")}", reason: "Partner client migrating", category: waiver, expires: "${inDays(60)}", ticket: SEC-1, approvedBy: jane}
+  - {urn: "${urnOf("soon-app")}", reason: "Ends soon", category: waiver, expires: "${inDays(3)}"}
+  - {urn: "${urnOf("expired-app")}", reason: "Was migrating", category: waiver, expires: "${inDays(-2)}"}
+  - {urn: "${urnOf("stale-app")}", reason: "Behind Front Door", category: mitigated}
+  - {urn: "${urnOf("gone-app")}", reason: "Deleted app", category: mitigated}
+  - {urn: "urn:pulumi:prod::payments::*::other", reason: "Another project", category: mitigated}
+  - {urn: "${urnOf("broken-app")}", reason: "Bad date", category: waiver, expires: "2030-02-30"}
+`;
+const exemptions = ExemptionSet.parse(FILE, RESOURCE_POLICY_NAMES);
+
+const VERDICT: RuleVerdict = {
+    violations: [{ message: "Client certificates are not required." }],
+    unknowns: [new Unknown(new UnknownValueError(UNKNOWN, ["clientCertMode"]))],
+};
+
+describe("applied-exemptions", () => {
+    const entry = exemptions.entries[2];
+
+    it("describes an entry by number and urn, and a tag as self-declared", () => {
+        assert.strictEqual(describeEntry(entry), `exemption entry #3 (urn ${JSON.stringify(urnOf("expired-app"))})`);
+        assert.strictEqual(describeEntry({ ...entry, source: "tag" }), "self-declared exemption tag");
+    });
+
+    it("reads the exemption tag only where tag exemptions are allowed", () => {
+        const resource = observeResource(appServiceProfileFor(WEB_APP)!, { tags: { "policy-exemption": "reason=x" } });
+        assert.strictEqual(exemptionTagValue(exemptions, resource), "reason=x");
+        const noTags = ExemptionSet.parse("exemptions: []\n", RESOURCE_POLICY_NAMES);
+        assert.strictEqual(exemptionTagValue(noTags, resource), undefined);
+    });
+
+    describe("applyExemption", () => {
+        it("leaves the verdict as it is without an exemption, and clears it, unknowns too, with one in force", () => {
+            assert.strictEqual(applyExemption(VERDICT, { kind: "none" }), VERDICT);
+            assert.deepStrictEqual(applyExemption(VERDICT, { kind: "exempt", entry }), { violations: [], unknowns: [] });
+        });
+
+        it("keeps every violation, and the unknowns, saying why a matching exemption does not excuse it", () => {
+            const expired = applyExemption(VERDICT, { kind: "expired", entry });
+            assert.deepStrictEqual(expired.violations.map(v => v.message), [`Client certificates are not required. The ${describeEntry(entry)} ` +
+                `expired on ${entry.expires} and is no longer honoured.`]);
+            assert.strictEqual(expired.unknowns, VERDICT.unknowns);
+            const rejected = applyExemption(VERDICT, { kind: "rejected", problems: [{ message: "no reason given" }, { message: "no expiry" }] });
+            assert.match(rejected.violations[0].message, /An exemption matches but is not honoured: no reason given; no expiry\.$/);
+            const unknownTag = applyExemption(VERDICT, { kind: "undetermined", unknown: VERDICT.unknowns[0] });
+            assert.match(unknownTag.violations[0].message, /exemption tag is unknown during preview, so it cannot excuse this yet\.$/);
+        });
+    });
+});
+
+describe("resource rules honour exemptions", () => {
+    const judge = (name: string, props: unknown) =>
+        judgeWithExemptions(clientCertificateRule, { type: WEB_APP, urn: urnOf(name), props, config: {} }, exemptions, NOW);
+
+    it("turns the deny of an exempt app into a pass", () => {
+        const judgement = judge("exempt-app", DISABLED);
+        assert.ok(judgement.outcome === "judged");
+        assert.deepStrictEqual(judgement.verdict.violations, []);
+    });
+
+    it("denies the same app once its entry has expired, naming the entry and its date", () => {
+        const judgement = judge("expired-app", DISABLED);
+        assert.ok(judgement.outcome === "judged");
+        assert.strictEqual(judgement.verdict.violations.length, 1);
+        assert.match(judgement.verdict.violations[0].message,
+            new RegExp(`exemption entry #3 \\(urn ".*expired-app"\\) expired on ${inDays(-2)} and is no longer honoured`));
+    });
+
+    it("denies an app whose only entry is invalid, saying why", () => {
+        const judgement = judge("broken-app", DISABLED);
+        assert.ok(judgement.outcome === "judged");
+        assert.match(judgement.verdict.violations[0].message, /An exemption matches but is not honoured: .*not a calendar date/);
+    });
+
+    it("keeps the violations of an app whose exemption tag is unknown during preview", () => {
+        const judgement = judge("tagged-later", { ...DISABLED, tags: { "policy-exemption": UNKNOWN } });
+        assert.ok(judgement.outcome === "judged");
+        assert.strictEqual(judgement.verdict.violations.length, 1);
+        assert.match(judgement.verdict.violations[0].message, /exemption tag is unknown during preview/);
+    });
+
+    it("denies an app no entry matches", () => {
+        const judgement = judge("other-app", DISABLED);
+        assert.ok(judgement.outcome === "judged");
+        assert.strictEqual(judgement.verdict.violations.length, 1);
+    });
+});
