@@ -4,6 +4,7 @@
 // violation (failing closed) instead of guessing.
 import { UnknownValueError } from "@pulumi/policy";
 import { EncryptedSecret, observe, Unknown } from "./observed-values";
+import { UNKNOWN_STRING } from "./wire-signatures";
 
 /**
  * A value the pack cannot work out from what the program declares: an ARM expression it does not resolve,
@@ -26,8 +27,6 @@ export class Unresolvable extends Unknown {
         super(new UnknownValueError(UNKNOWN_STRING, [path]));
     }
 }
-
-const UNKNOWN_STRING = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
 
 export function isUnresolvable(value: unknown): value is Unresolvable {
     return value instanceof Unresolvable;

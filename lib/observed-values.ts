@@ -2,6 +2,7 @@
 // sometimes secret, sometimes of a type nobody declared.
 import { Secret, UnknownValueError } from "@pulumi/policy";
 import { ENCRYPTED_SECRET_DESCRIPTION, isUnreadableMarker, UNREADABLE_KEY } from "./policy-sdk-guard";
+import { SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN_SENTINELS as SENTINELS } from "./wire-signatures";
 
 /** A property whose value the engine cannot know until the update runs (`pulumi preview`). */
 export class Unknown {
@@ -15,20 +16,9 @@ export class Unknown {
 export const UnknownDuringPreview = Unknown;
 export type UnknownDuringPreview = Unknown;
 
-// The engine's unknown sentinels. The SDK's proxy recognises them on access; they are listed here for
+// The engine's unknown sentinels. The SDK's proxy recognises them on access; they are checked here for
 // values that reach the pack without that proxy, such as the inside of a secret envelope read by hand.
-const UNKNOWN_SENTINELS = new Set([
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58",
-    "e48ece36-62e2-4504-bad9-02848725956a",
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-]);
-
-const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
-const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+const UNKNOWN_SENTINELS = new Set(SENTINELS);
 
 /** A secret the pack was given only in encrypted form (a stack export without `--show-secrets`). */
 export class EncryptedSecret {

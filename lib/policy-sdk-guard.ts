@@ -21,11 +21,7 @@
 //    (`args.stackTags`) and drops the rest, so the pack reads them off the request as the SDK handles it.
 import { createRequire } from "module";
 import { Secret } from "@pulumi/policy";
-
-const SIGNATURE_KEY = "4dabf18193072939515e22adb298388d";
-const ASSET_SIGNATURE = "c44067f5952c0a294b673a41bacd8c17";
-const ARCHIVE_SIGNATURE = "0def7320c3a5731c473e5ecbe6d01bc7";
-const SECRET_SIGNATURE = "1b47061264138c4ac30d75fd1eb44270";
+import { ARCHIVE_SIGNATURE, ASSET_SIGNATURE, SECRET_SIGNATURE, SIGNATURE_KEY } from "./wire-signatures";
 
 /** The key of an unreadable marker: `{ [UNREADABLE_KEY]: "what it was" }`. */
 export const UNREADABLE_KEY = "__appServicePolicyPackUnreadableValue";

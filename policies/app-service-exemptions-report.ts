@@ -15,6 +15,7 @@ import {
     splitUrn,
 } from "../lib/exemptions";
 import { AnalyzedResource, analysedInputs } from "../lib/analyzed-resources";
+import { describeWithExemptionRecords, ExemptionRecord } from "../lib/exemption-records";
 import { appServiceProfileFor } from "../lib/app-service-resources";
 import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
@@ -57,6 +58,8 @@ export interface ReportLine {
     readonly urn?: string;
     /** Set only where the line must outrank the policy's own level. */
     readonly enforcementLevel?: "mandatory";
+    /** What the line says of each exemption, for programs (lib/exemption-records.ts). */
+    readonly records?: readonly ExemptionRecord[];
 }
 
 export interface StackResource {
@@ -85,6 +88,24 @@ function entryFacts(entry: ExemptionEntry): string {
         facts.push(`approved by ${entry.approvedBy}`);
     }
     return facts.join(", ");
+}
+
+/** The record of an entry's standing with a resource (or with none). */
+function recordOf(status: ReportLineStatus, entry: ExemptionEntry | undefined, urn: string | undefined, exemptFrom: readonly string[] = []): ExemptionRecord {
+    return {
+        status,
+        ...(urn !== undefined ? { urn } : {}),
+        exemptFrom,
+        ...(entry ? {
+            entry: entry.number,
+            source: entry.source,
+            category: entry.category,
+            reason: entry.reason,
+            ...(entry.expires !== undefined ? { expires: entry.expires } : {}),
+            ...(entry.ticket !== undefined ? { ticket: entry.ticket } : {}),
+            ...(entry.approvedBy !== undefined ? { approvedBy: entry.approvedBy } : {}),
+        } : {}),
+    };
 }
 
 function problemLine(problem: ExemptionProblem): string {
@@ -118,7 +139,12 @@ export function buildExemptionReport(
     options: { expiringWithinDays: number; analysed: (urn: string) => AnalyzedResource | undefined },
 ): ReportLine[] {
     const problems = exemptions.problems(now);
-    const lines: ReportLine[] = problems.map(problem => ({ status: "refused", message: problemLine(problem), enforcementLevel: "mandatory" }));
+    const lines: ReportLine[] = problems.map(problem => ({
+        status: "refused",
+        message: problemLine(problem),
+        enforcementLevel: "mandatory",
+        ...(problem.entry !== undefined ? { records: [{ status: "refused", exemptFrom: [], entry: problem.entry }] } : {}),
+    }));
     const refusedEntries = new Set(problems.map(p => p.entry).filter((n): n is number => n !== undefined));
     const used = new Set<ExemptionEntry>();
     for (const resource of resources) {
@@ -139,6 +165,8 @@ export function buildExemptionReport(
         // and is stale only when the resource's inputs meet all of them.
         const exemptFrom = new Map<ExemptionEntry, string[]>();
         const compliesWith = new Map<ExemptionEntry, string[]>();
+        // The rules of compliesWith the entry still excuses the resource from (it has not expired).
+        const excusedAnyway = new Map<ExemptionEntry, string[]>();
         const deniedAgain = new Map<ExemptionEntry, string[]>();
         const refused = new Set<string>();
         const add = (map: Map<ExemptionEntry, string[]>, entry: ExemptionEntry, name: string) => map.set(entry, [...(map.get(entry) ?? []), name]);
@@ -159,6 +187,9 @@ export function buildExemptionReport(
                 add(needed ? deniedAgain : compliesWith, decision.entry, rule.name);
             } else if (decision.kind === "exempt") {
                 add(needed ? exemptFrom : compliesWith, decision.entry, rule.name);
+                if (!needed) {
+                    add(excusedAnyway, decision.entry, rule.name);
+                }
             }
         }
         const subject = (ruleNames: string[]) => `${resourceName(resource.urn)} (${resource.type}) from ${ruleNames.join(", ")}`;
@@ -171,6 +202,7 @@ export function buildExemptionReport(
                 message: `exemption expired on ${entry.expires}: ${subject(ruleNames)} is denied again; ${describeEntry(entry)} ` +
                     `is no longer honoured. Fix the app, or renew the entry through a reviewed change to the pack.`,
                 urn: resource.urn,
+                records: [recordOf("expired", entry, resource.urn)],
             });
         }
         for (const [entry, ruleNames] of exemptFrom) {
@@ -180,12 +212,15 @@ export function buildExemptionReport(
             const lead = expiring
                 ? `expiring in ${left} days (${entry.expires})`
                 : `${entry.source === "tag" ? "self-declared exemption" : "exempt"} ${until}`;
+            const status = expiring ? "expiring" : "in force";
             lines.push({
-                status: expiring ? "expiring" : "in force",
+                status,
                 message: `${lead}: ${subject(ruleNames)}, ${entry.category} "${entry.reason}" (${entryFacts(entry)}).` +
                     (expiring ? " Fix the app or renew the entry before it lapses." : ""),
                 summary: `${subject(ruleNames)} ${until}, ${entry.category} "${entry.reason}" (${entryFacts(entry)})`,
                 urn: resource.urn,
+                // The entry also excuses the resource from the rules it meets: that is no line, but it is a fact.
+                records: [recordOf(status, entry, resource.urn, [...ruleNames, ...(excusedAnyway.get(entry) ?? [])])],
             });
         }
         for (const [entry, ruleNames] of compliesWith) {
@@ -198,6 +233,7 @@ export function buildExemptionReport(
                     `${entry.source === "tag" ? "the resource's tags" : EXEMPTIONS_FILE_NAME}. (The resource rules found ` +
                     `nothing in the inputs they judged in this run, without the exemption.)`,
                 urn: resource.urn,
+                records: [recordOf("stale", entry, resource.urn, excusedAnyway.get(entry))],
             });
         }
     }
@@ -221,9 +257,10 @@ function notAnalysedLines(
         const state = left === undefined ? "with no expiry"
             : left < 0 ? `expired on ${entry.expires}, no longer honoured`
             : `until ${entry.expires} (${left} days left)`;
+        const status = left !== undefined && left < 0 ? "expired" as const
+            : left !== undefined && left <= expiringWithinDays ? "expiring" as const : "not analysed" as const;
         return {
-            status: left !== undefined && left < 0 ? "expired" as const
-                : left !== undefined && left <= expiringWithinDays ? "expiring" as const : "not analysed" as const,
+            status,
             summary: `${resourceName(resource.urn)} (${resource.type}) matches ${entry.source === "tag" ? "its exemption tag" : `entry #${entry.number}`} ` +
                 `${state}, not judged in this run`,
             message: `exemption not judged in this run: ${resourceName(resource.urn)} (${resource.type}) matches ` +
@@ -231,6 +268,7 @@ function notAnalysedLines(
                 `this resource's inputs in this run (a --target run, or one that left it unchanged outside the update), ` +
                 `so whether the exemption is still needed is not judged here; a full \`pulumi preview\` judges it.`,
             urn: resource.urn,
+            records: [recordOf(status, entry, resource.urn)],
         };
     });
 }
@@ -252,6 +290,7 @@ function unusedEntryLines(resources: readonly StackResource[], exemptions: Exemp
             status: "unused" as const,
             message: `unused exemption: entry #${entry.number} (urn ${JSON.stringify(entry.urn)}) matches nothing in stack ` +
                 `${here.stack} of project ${here.project}; remove it from ${EXEMPTIONS_FILE_NAME}.`,
+            records: [recordOf("unused", entry, undefined)],
         }));
 }
 
@@ -289,16 +328,27 @@ export function arrangeLines(lines: readonly ReportLine[], choice: FindingsChoic
         status: folded.every(line => line.status === "in force") ? "in force" : folded[0].status,
         message: `exemptions summary${where} (${tally}): ${items.join("; ")}${more}. Each is reported on its own resource with ` +
             `the exemptions report's option findings: "every-line".`,
+        // Every folded line's records, spelt out or not, so that a program reads them whatever the option.
+        records: folded.flatMap(line => line.records ?? []),
     }];
 }
 
-export function reportLines(lines: readonly ReportLine[], reportViolation: ReportViolation): void {
+export function reportLines(lines: readonly ReportLine[], reportViolation: ReportViolation, description: string): void {
     // Each line as it is (the string form would put the policy's description first), on its own resource,
-    // and a refused entry above the policy's own level (lib/report-violation.ts).
+    // a refused entry above the policy's own level, and the line's records in the description, which the
+    // engine does not show (lib/report-violation.ts, lib/exemption-records.ts).
     for (const line of lines) {
-        reportViolationAs(reportViolation, { message: line.message, urn: line.urn, enforcementLevel: line.enforcementLevel });
+        reportViolationAs(reportViolation, {
+            message: line.message,
+            urn: line.urn,
+            enforcementLevel: line.enforcementLevel,
+            description: describeWithExemptionRecords(description, line.records ?? []),
+        });
     }
 }
+
+const REPORT_DESCRIPTION = "Reports the App Service exemptions in force in this stack, those about to expire, stale and unused " +
+    "ones, and, as mandatory, every exemption the pack refuses to honour.";
 
 export const exemptionsReport: StackValidationPolicy = {
     name: EXEMPTIONS_REPORT_POLICY,
@@ -307,8 +357,7 @@ export const exemptionsReport: StackValidationPolicy = {
     // The exemptions it reports are exceptions to these controls, so Pulumi Cloud files them under them.
     framework: cisAzureFoundations("9.2, 9.3, 9.4", "Exceptions to the App Service controls 9.2 (HTTPS only), 9.3 (TLS version) " +
         "and 9.4 (incoming client certificates) are reviewed, expire, and are reported"),
-    description: "Reports the App Service exemptions in force in this stack, those about to expire, stale and unused " +
-        "ones, and, as mandatory, every exemption the pack refuses to honour.",
+    description: REPORT_DESCRIPTION,
     enforcementLevel: "advisory",
     severity: "medium",
     configSchema: exemptionsReportOptions.configSchema,
@@ -333,6 +382,6 @@ export const exemptionsReport: StackValidationPolicy = {
         } catch (error) {
             lines = [{ status: "refused", message: `The exemptions report failed (${(error as Error).message}); exemptions cannot be reviewed in this preview.`, enforcementLevel: "mandatory" }];
         }
-        reportLines([...configLines, ...lines], reportViolation);
+        reportLines([...configLines, ...lines], reportViolation, REPORT_DESCRIPTION);
     },
 };

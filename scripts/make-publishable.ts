@@ -2,10 +2,11 @@
 // `pulumi policy publish` (which runs `npm pack` there: pkg/backend/httpstate/policypack.go Publish) ships only
 // what runs, and the install the Pulumi CLI runs on the machine of each update (once per pack version, under
 // ~/.pulumi/policies: policypack.go installRequiredPolicy) fetches only runtime dependencies:
-//   bin/ (compiled pack, without the test harness in bin/tools), PulumiPolicy.yaml (with the nodejs runtime
-//   option `production: true`), exemptions.yaml, README.md, a package.json with the runtime dependencies only and
-//   no scripts (no `prepare`, so no tsc at install), and an npm-shrinkwrap.json pinning exactly the versions the
-//   tests ran against.
+//   the files package.json's `files` names (tools/pack-files.ts): bin/ with only the JavaScript compiled from the
+//   pack's sources (tsconfig.json's `include`; nothing left there by an older build), PulumiPolicy.yaml (with the
+//   nodejs runtime option `production: true`), exemptions.yaml and README.md; a package.json with the runtime
+//   dependencies only and no scripts (no `prepare`, so no tsc at install), and an npm-shrinkwrap.json pinning
+//   exactly the versions the tests ran against.
 // The runtime dependencies are found, not listed: every package the shipped JavaScript requires, plus
 // @pulumi/pulumi (home of run-policy-pack) and @pulumi/policy. Requiring a devDependency is an error.
 // The folder is then given its own node_modules from the shrinkwrap (`npm ci --omit=dev`), so that
@@ -21,12 +22,10 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import * as yaml from "js-yaml";
+import { packFiles, packSources } from "../tools/pack-files";
 
 export const ALWAYS_RUNTIME = ["@pulumi/policy", "@pulumi/pulumi"];
-const SHIPPED_FILES = ["exemptions.yaml", "README.md"];
 export const VERSION_RECORD_FILE = "published-versions.json";
-/** Folders of bin/ that only tests and tools use. */
-const UNSHIPPED_BIN = ["tools", "bench", "scripts", "tests", "examples"];
 
 interface PackageJson {
     name: string;
@@ -132,18 +131,17 @@ export function makePublishable(repoDir: string, outDir: string, options: Publis
     fs.rmSync(outDir, { recursive: true, force: true });
     fs.mkdirSync(outDir, { recursive: true });
     const outBin = path.join(outDir, path.relative(repoDir, binDir));
-    fs.cpSync(binDir, outBin, {
-        recursive: true,
-        filter: source => {
-            const rel = path.relative(binDir, source);
-            return !UNSHIPPED_BIN.includes(rel.split(path.sep)[0]) && !source.endsWith(".map");
-        },
-    });
+    const binFolder = path.relative(repoDir, binDir);
+    for (const { compiled } of packSources(repoDir)) {
+        fs.mkdirSync(path.join(outDir, path.dirname(compiled)), { recursive: true });
+        fs.copyFileSync(path.join(repoDir, compiled), path.join(outDir, compiled));
+    }
     fs.writeFileSync(path.join(outDir, "PulumiPolicy.yaml"),
         publishedPolicyProject(fs.readFileSync(path.join(repoDir, "PulumiPolicy.yaml"), "utf8")));
-    for (const file of SHIPPED_FILES) {
+    // package.json is written below, bin/ and PulumiPolicy.yaml above.
+    for (const file of packFiles(repoDir).filter(f => !["package.json", "PulumiPolicy.yaml", binFolder].includes(f))) {
         if (fs.existsSync(path.join(repoDir, file))) {
-            fs.copyFileSync(path.join(repoDir, file), path.join(outDir, file));
+            fs.cpSync(path.join(repoDir, file), path.join(outDir, file), { recursive: true });
         }
     }
 

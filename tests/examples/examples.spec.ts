@@ -3,7 +3,8 @@
 import * as assert from "assert";
 import * as path from "path";
 import { loadPolicyPackConfigFile } from "../../tools/analyzer/policy-pack-config";
-import { configureMapFor, judgeSubject, SubjectReport } from "../../tools/preview/judge";
+import { buildConfigureMap } from "../../tools/analyzer/policy-pack-config";
+import { judgeSubject, SubjectReport } from "../../tools/preview/judge";
 import { PackPool } from "../../tools/preview/pack";
 import { exampleProgram, PACK_DIR, TIMEOUT_MS } from "../tools/preview/helpers";
 
@@ -64,7 +65,7 @@ describe("examples/ judged by the pack", function () {
             const configFiles = subject.policyConfigFile
                 ? [{ file: subject.policyConfigFile, config: loadPolicyPackConfigFile(subject.policyConfigFile) }] : [];
             reports.set(name, await judgeSubject(started, subject, {
-                configureMap: configureMapFor(started.info, configFiles),
+                configureMap: buildConfigureMap(started.info, ...configFiles.map(f => f.config)),
                 policyConfig: "test",
             }));
         }

@@ -9,6 +9,8 @@ import {
     UnknownValueError,
 } from "@pulumi/policy";
 
+import { schemaDefaults } from "../../tools/analyzer/policy-pack-config";
+
 export { secret, UNKNOWN } from "../../tools/analyzer/wire";
 
 class NotApplicable extends Error {
@@ -19,13 +21,7 @@ class NotApplicable extends Error {
 
 /** The config the CLI sends: each schema property's default, overridden by what the test sets. */
 export function configWithDefaults(schema: PolicyConfigSchema | undefined, config: Record<string, unknown> = {}) {
-    const defaults: Record<string, unknown> = {};
-    for (const [name, property] of Object.entries(schema?.properties ?? {})) {
-        if (property.default !== undefined) {
-            defaults[name] = property.default;
-        }
-    }
-    return { ...defaults, ...config };
+    return { ...schemaDefaults(schema), ...config };
 }
 
 export interface ResourceUnderTest {

@@ -9,6 +9,7 @@ import * as yaml from "js-yaml";
 import { CLIENT_CERTIFICATES_POLICY, EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { RunningPack, startPolicyPack } from "../../tools/analyzer/pack-process";
 import { buildConfigureMap } from "../../tools/analyzer/policy-pack-config";
+import { packFiles, packSources } from "../../tools/pack-files";
 import {
     checkVersionRecord,
     makePublishable,
@@ -108,6 +109,18 @@ describe("packaging: the publishable folder starts on its own", function () {
             assert.ok(resolved.startsWith(path.join(dist, "node_modules") + path.sep), `${name} resolves to ${resolved}`);
         }
         assert.ok(!fs.existsSync(path.join(dist, "node_modules", "typescript")), "a development dependency was installed");
+    });
+
+    it("holds package.json's files, and in bin/ only the JavaScript compiled from the pack's sources", () => {
+        const listed = fs.readdirSync(dist).filter(f => !["node_modules", "npm-shrinkwrap.json"].includes(f)).sort();
+        assert.deepStrictEqual(listed, [...packFiles(REPO)].sort());
+        const shipped: string[] = [];
+        const walk = (dir: string) => fs.readdirSync(dir, { withFileTypes: true }).forEach(e =>
+            e.isDirectory() ? walk(path.join(dir, e.name)) : shipped.push(path.relative(dist, path.join(dir, e.name))));
+        walk(path.join(dist, "bin"));
+        assert.deepStrictEqual(shipped.sort(), packSources(REPO).map(s => s.compiled).sort());
+        // The pack's sources are index.ts, lib/ and policies/: the tools and tests are never compiled into it.
+        assert.deepStrictEqual([...new Set(packSources(REPO).map(s => s.source.split(path.sep)[0]))].sort(), ["index.ts", "lib", "policies"]);
     });
 
     it("ships PulumiPolicy.yaml with production: true", () => {

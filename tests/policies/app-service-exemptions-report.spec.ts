@@ -4,9 +4,12 @@ import { judgeResource } from "../../lib/app-service-judgement";
 import { ruleConclusionOf } from "../../lib/app-service-policy";
 import { ExemptionSet } from "../../lib/exemptions";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
+import { describeWithExemptionRecords, ExemptionRecord, exemptionRecordsIn } from "../../lib/exemption-records";
 import {
+    arrangeLines,
     buildExemptionReport,
     exemptionsReport,
+    reportLines,
     REPORTED_RULES,
     StackResource,
 } from "../../policies/app-service-exemptions-report";
@@ -186,5 +189,57 @@ describe("azure-app-service-exemptions-report", () => {
     it("reports a self-declared tag it refuses", () => {
         const lines = report([{ type: WEB_APP, urn: urnOf("bad-tag"), props: { ...DISABLED, tags: { "policy-exemption": "reason=no date" } } }]);
         assert.match(lines.map(l => l.message).join("\n"), /self-declared exemption refused: bad-tag .*expires=YYYY-MM-DD/);
+    });
+});
+
+describe("azure-app-service-exemptions-report: records for programs", () => {
+    /** What reportLines hands the SDK's reportViolation, in object form. */
+    function reported(choice: "actionable" | "every-line") {
+        const diagnostics: { message: string; urn?: string; description?: string }[] = [];
+        reportLines(arrangeLines(report(), choice), (d => diagnostics.push(d as unknown as typeof diagnostics[number])) as Parameters<typeof reportLines>[1], "The report.");
+        return diagnostics;
+    }
+    const recordsOf = (diagnostics: { description?: string }[]) => diagnostics.flatMap(d => exemptionRecordsIn(d.description));
+
+    it("reads back what it writes, after the policy's own description", () => {
+        const records: ExemptionRecord[] = [
+            { status: "in force", urn: urnOf("exempt-app"), exemptFrom: [POLICY], entry: 1, source: "file", category: "waiver", reason: "a \"quoted\"\nreason", expires: inDays(60) },
+            { status: "refused", exemptFrom: [], entry: 7 },
+        ];
+        const description = describeWithExemptionRecords("The report.", records);
+        assert.ok(description.startsWith("The report.\n"), description);
+        assert.deepStrictEqual(exemptionRecordsIn(description), records);
+        assert.strictEqual(describeWithExemptionRecords("The report.", []), "The report.");
+        assert.deepStrictEqual(exemptionRecordsIn("The report."), []);
+        assert.deepStrictEqual(exemptionRecordsIn(undefined), []);
+        assert.deepStrictEqual(exemptionRecordsIn("The report.\nexemption-records: {not json"), []);
+    });
+
+    it("says which entry excuses which app from which policies, whether the lines are folded or not", () => {
+        for (const choice of ["actionable", "every-line"] as const) {
+            const records = recordsOf(reported(choice));
+            const exempting = records.filter(r => r.exemptFrom.length > 0).map(r => [r.urn, r.entry, r.source, [...r.exemptFrom]]);
+            // An entry without `policies` excuses the app from every rule, the ones it meets too; a tag is
+            // decided rule by rule.
+            assert.deepStrictEqual(exempting.sort(), [
+                [urnOf("exempt-app"), 1, "file", [...RESOURCE_POLICY_NAMES]],
+                [urnOf("soon-app"), 2, "file", [...RESOURCE_POLICY_NAMES]],
+                [urnOf("stale-app"), 4, "file", [...RESOURCE_POLICY_NAMES]],
+                ...RESOURCE_POLICY_NAMES.map(policy => [urnOf("tagged-app"), 0, "tag", [policy]]),
+            ].sort(), choice);
+            const inForce = records.find(r => r.entry === 1)!;
+            assert.strictEqual(inForce.ticket, "SEC-1");
+            assert.strictEqual(inForce.approvedBy, "jane");
+            assert.ok(records.some(r => r.status === "expired" && r.entry === 3 && r.exemptFrom.length === 0), choice);
+            assert.ok(records.some(r => r.status === "refused" && r.entry === 7), choice);
+        }
+    });
+
+    it("leaves the messages as they were: the records are in the description only", () => {
+        const diagnostics = reported("actionable");
+        assert.deepStrictEqual(diagnostics.map(d => d.message), arrangeLines(report(), "actionable").map(l => l.message));
+        for (const d of diagnostics) {
+            assert.ok(!d.message.includes("exemption-records"), d.message);
+        }
     });
 });

@@ -27,18 +27,9 @@
 //     exclusion list yields the SDK's advisory "can't run … during preview" ("unknown") only when nothing
 //     known is wrong; kind and managedEnvironmentId, unknown, are placed as above instead.
 import type { AppServiceResourceProfile } from "../../lib/app-service-resources";
+import { UNKNOWN_SENTINELS } from "../../lib/wire-signatures";
 import { isSecretEnvelope } from "../../tools/analyzer/wire";
 import { ClientCertOptions } from "./support";
-
-const UNKNOWN_SENTINELS = [
-    "1c4a061d-8072-4f0a-a4cb-0ff528b18fe7",
-    "3eeb2bf0-c639-47a8-9e75-3b44932eb421",
-    "04da6b54-80e4-46f7-96ec-b56ff0331ba9",
-    "6a19a0b0-7e62-4c92-b797-7f8e31da9cc2",
-    "030794c1-ac77-496b-92df-f27374a8bd58",
-    "e48ece36-62e2-4504-bad9-02848725956a",
-    "dd056dcd-154b-4c76-9bd3-c8f88648b5ff",
-];
 
 export type Expected =
     | { readonly outcome: "out of scope"; readonly why: string }

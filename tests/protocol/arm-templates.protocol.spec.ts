@@ -5,10 +5,9 @@
 import * as assert from "assert";
 import { CLIENT_CERTIFICATES_POLICY, EXEMPTIONS_REPORT_POLICY, HTTPS_ONLY_POLICY, MINIMUM_TLS_POLICY } from "../../lib/policy-names";
 import { AnalyzeResult, ConfigureMap, Diagnostic, WireResource } from "../../tools/analyzer/analyzer-client";
-import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
-import { PACK_DIR, startPack } from "../helpers/protocol";
+import { startPackForTests, startPackWithExemptions } from "../helpers/protocol";
 
 const COMPLIANT = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.2" } };
 const CANT_RUN = /^can't run policy '[^']+' from policy pack '[^']+' during preview: /;
@@ -47,10 +46,7 @@ describe("protocol: sites deployed through generic resources, ARM templates and 
     let pack: RunningPack;
     let configMap: ConfigureMap;
 
-    before(async () => {
-        ({ pack, configMap } = await startPack());
-    });
-    after(async () => pack?.stop());
+    startPackForTests(started => ({ pack, configMap } = started));
 
     async function mandatory(resource: WireResource, policy = CLIENT_CERTIFICATES_POLICY): Promise<Diagnostic[]> {
         const result = await pack.client.analyze(resource);
@@ -269,7 +265,6 @@ describe("protocol: sites deployed through generic resources, ARM templates and 
 
 describe("protocol: exemptions of a deployment apply by its URN", function () {
     this.timeout(60_000);
-    let copy: PackCopy;
     let pack: RunningPack;
     const urn = "urn:pulumi:prod::shop::azure-native:resources:Deployment::legacy-arm";
     const resource: WireResource = {
@@ -279,16 +274,9 @@ describe("protocol: exemptions of a deployment apply by its URN", function () {
         properties: { resourceGroupName: "rg", properties: { mode: "Incremental", template: { resources: [webSite({ ...COMPLIANT, clientCertEnabled: false }, { name: "legacy" })] } } },
     };
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, `exemptions:
+    startPackWithExemptions(`exemptions:
   - {urn: "${urn}", reason: "Front Door terminates mutual TLS", category: mitigated, ticket: SEC-9}
-`);
-        ({ pack } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+`, started => ({ pack } = started));
 
     it("lets the exempt deployment pass, and the report lists it", async () => {
         const result = await pack.client.analyze(resource);

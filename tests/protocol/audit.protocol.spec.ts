@@ -16,9 +16,8 @@
 import * as assert from "assert";
 import { CLIENT_CERTIFICATES_POLICY, EXEMPTIONS_REPORT_POLICY, HTTPS_ONLY_POLICY, MINIMUM_TLS_POLICY } from "../../lib/policy-names";
 import { Diagnostic, WireResource } from "../../tools/analyzer/analyzer-client";
-import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
 import { RunningPack } from "../../tools/analyzer/pack-process";
-import { PACK_DIR, startPack } from "../helpers/protocol";
+import { startPackWithExemptions } from "../helpers/protocol";
 
 // An account's resources as discovery names them; the stack holds a "/" as child accounts do, the name is the
 // ARM resource ID. Neither is documented, so the test takes both at their hardest.
@@ -67,17 +66,9 @@ const ofPolicy = (diagnostics: Diagnostic[], policy: string) => diagnostics.filt
 
 describe("protocol: audits of stack state and of discovered resources", function () {
     this.timeout(60_000);
-    let copy: PackCopy;
     let pack: RunningPack;
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, EXEMPTIONS);
-        ({ pack } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+    startPackWithExemptions(EXEMPTIONS, started => ({ pack } = started));
 
     describe("Insights discovery: an azure-native web app as the scan read it", () => {
         it("passes a discovered app that requires client certificates, with every output the read returns", async () => {

@@ -8,8 +8,7 @@ import { runLikeEngine } from "../../tools/analyzer/engine-run";
 import { RunningPack, startPolicyPack } from "../../tools/analyzer/pack-process";
 import { buildConfigureMap, loadPolicyPackConfigFile } from "../../tools/analyzer/policy-pack-config";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
-import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
-import { PACK_DIR, startPack } from "../helpers/protocol";
+import { PACK_DIR, startPackForTests, startPackWithExemptions } from "../helpers/protocol";
 
 const HTTPS = { httpsOnly: true };
 const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required", ...HTTPS };
@@ -266,10 +265,7 @@ describe("protocol: the bypass catalogue", function () {
     let pack: RunningPack;
     let configMap: ConfigureMap;
 
-    before(async () => {
-        ({ pack, configMap } = await startPack());
-    });
-    after(async () => pack?.stop());
+    startPackForTests(started => ({ pack, configMap } = started));
 
     for (const row of BYPASS_CATALOGUE) {
         it(`denies ${row.bypass}`, async () => {
@@ -293,21 +289,13 @@ describe("protocol: the bypass catalogue", function () {
 
 describe("protocol: the bypass catalogue, exemptions", function () {
     this.timeout(60_000);
-    let copy: PackCopy;
     let pack: RunningPack;
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, `exemptions:
+    startPackWithExemptions(`exemptions:
   - {urn: "urn:pulumi:*::storefront::*", reason: "Front Door terminates mutual TLS", category: mitigated}
   - {urn: "urn:pulumi:*::*::azure-native*", reason: "every azure-native app", category: mitigated}
   - {urn: "urn:pulumi:*::checkout::*", organization: acme, reason: "Front Door terminates mutual TLS", category: mitigated}
-`);
-        ({ pack } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+`, started => ({ pack } = started));
 
     it("denies an app of another project whose name holds ::<exempt project>::", async () => {
         const result = await pack.client.analyze({

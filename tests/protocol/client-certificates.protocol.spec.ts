@@ -7,7 +7,7 @@ import { AnalyzerClient, ConfigureMap, Diagnostic } from "../../tools/analyzer/a
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
 import { runResourcePolicy } from "../helpers/policy-test-utils";
-import { startPack } from "../helpers/protocol";
+import { startPack, startPackForTests } from "../helpers/protocol";
 
 const REQUIRED = { clientCertEnabled: true, clientCertMode: "Required" };
 const ENVIRONMENT = "/subscriptions/00000000-0000-0000-0000-000000000000/resourceGroups/rg/providers/Microsoft.App/managedEnvironments/env";
@@ -93,10 +93,7 @@ describe("protocol: enforcement levels and options through Configure", function 
     let configMap: ConfigureMap;
     const disabled = { type: "azure-native:web:WebApp", name: "app", properties: { clientCertEnabled: false } };
 
-    before(async () => {
-        ({ pack, configMap } = await startPack());
-    });
-    after(async () => pack?.stop());
+    startPackForTests(started => ({ pack, configMap } = started));
 
     const levelWith = (enforcementLevel: string, extra: Record<string, unknown> = {}) => ({
         ...configMap,

@@ -7,10 +7,9 @@ import * as assert from "assert";
 import { CLIENT_CERTIFICATES_POLICY, DEPLOYED_STATE_POLICY, HTTPS_ONLY_POLICY } from "../../lib/policy-names";
 import { AnalyzeResult, Diagnostic } from "../../tools/analyzer/analyzer-client";
 import { RunResource, runLikeEngine } from "../../tools/analyzer/engine-run";
-import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { UNKNOWN } from "../../tools/analyzer/wire";
-import { PACK_DIR, startPack } from "../helpers/protocol";
+import { startPack, startPackWithExemptions } from "../helpers/protocol";
 
 const urnOf = (name: string) => `urn:pulumi:prod::webshop::azure-native:web:WebApp::${name}`;
 const COMPLIANT = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true };
@@ -35,17 +34,11 @@ const deployedState = (result: AnalyzeResult): Diagnostic[] => result.diagnostic
 
 describe("protocol: the deployed state (AnalyzeStack on outputs)", function () {
     this.timeout(60_000);
-    let copy: PackCopy;
     let pack: RunningPack;
+    /** The copy of the pack with EXEMPTIONS, for tests that start another instance of it. */
+    let packDir: string;
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, EXEMPTIONS);
-        ({ pack } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+    startPackWithExemptions(EXEMPTIONS, started => ({ pack, dir: packDir } = started));
 
     for (const mode of ["deployment", "snapshot"] as const) {
         it(`compliant inputs with non-compliant outputs: a finding that names the app and says drift (${mode})`, async () => {
@@ -114,7 +107,7 @@ describe("protocol: the deployed state (AnalyzeStack on outputs)", function () {
     });
 
     it("the not-judgeable line stays advisory when the policy is mandatory; drift is then mandatory", async () => {
-        const mandatory = await startPack(copy.dir);
+        const mandatory = await startPack(packDir);
         try {
             await mandatory.pack.client.configure({ ...mandatory.configMap, [DEPLOYED_STATE_POLICY]: { enforcementLevel: "mandatory" } });
             const short: Record<string, unknown> = readBack("short", {});
@@ -143,7 +136,7 @@ describe("protocol: the deployed state (AnalyzeStack on outputs)", function () {
     });
 
     it("judges the outputs with the options the engine gave the resource rule: one config change reaches both", async () => {
-        const configured = await startPack(copy.dir);
+        const configured = await startPack(packDir);
         try {
             await configured.pack.client.configure({
                 ...configured.configMap,

@@ -6,9 +6,8 @@
 import * as assert from "assert";
 import { CLIENT_CERTIFICATES_POLICY } from "../../lib/policy-names";
 import { WireResource } from "../../tools/analyzer/analyzer-client";
-import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
 import { RunningPack } from "../../tools/analyzer/pack-process";
-import { PACK_DIR, startPack } from "../helpers/protocol";
+import { startPackWithExemptions } from "../helpers/protocol";
 
 const EXEMPTIONS = `
 exemptions:
@@ -24,17 +23,9 @@ const storefrontApp: WireResource = {
 
 describe("protocol: exemptions that name an organization", function () {
     this.timeout(60_000);
-    let copy: PackCopy;
     let pack: RunningPack;
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, EXEMPTIONS);
-        ({ pack } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+    startPackWithExemptions(EXEMPTIONS, started => ({ pack } = started));
 
     const denials = async () => (await pack.client.analyze(storefrontApp)).diagnostics
         .filter(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory");

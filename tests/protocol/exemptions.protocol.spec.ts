@@ -2,13 +2,12 @@
 // dates built from today so that nothing here goes stale.
 import * as assert from "assert";
 import { CLIENT_CERTIFICATES_POLICY, EXEMPTIONS_REPORT_POLICY } from "../../lib/policy-names";
-import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { ConfigureMap, WireResource } from "../../tools/analyzer/analyzer-client";
 import { RunResource, runLikeEngine } from "../../tools/analyzer/engine-run";
 import { UNKNOWN } from "../../tools/analyzer/wire";
 import { isoDaysFrom } from "../helpers/dates";
-import { PACK_DIR, startPack } from "../helpers/protocol";
+import { startPackWithExemptions } from "../helpers/protocol";
 
 const inDays = (days: number) => isoDaysFrom(new Date(), days);
 const urnOf = (name: string) => `urn:pulumi:prod::webshop::azure-native:web:WebApp::${name}`;
@@ -39,17 +38,9 @@ const STACK = [
 
 describe("protocol: exemptions", function () {
     this.timeout(60_000);
-    let copy: PackCopy;
     let pack: RunningPack;
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, EXEMPTIONS);
-        ({ pack } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+    startPackWithExemptions(EXEMPTIONS, started => ({ pack } = started));
 
     const verdict = async (resource: WireResource) =>
         (await pack.client.analyze(resource)).diagnostics.filter(d => d.policyName === CLIENT_CERTIFICATES_POLICY);
@@ -103,18 +94,10 @@ describe("protocol: exemptions", function () {
 
 describe("protocol: the exemptions report's findings option (report lines and Policy Findings)", function () {
     this.timeout(60_000);
-    let copy: PackCopy;
     let pack: RunningPack;
     let configMap: ConfigureMap;
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, EXEMPTIONS);
-        ({ pack, configMap } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+    startPackWithExemptions(EXEMPTIONS, started => ({ pack, configMap } = started));
 
     const reportWith = async (findings: string) => {
         await pack.client.configure({ ...configMap, [EXEMPTIONS_REPORT_POLICY]: { ...configMap[EXEMPTIONS_REPORT_POLICY], findings } });
@@ -162,17 +145,9 @@ describe("protocol: the exemptions report's findings option (report lines and Po
 
 describe("protocol: an unreadable exemptions file", function () {
     this.timeout(60_000);
-    let copy: PackCopy;
     let pack: RunningPack;
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, "exemptions: [\n  - {urn: \"urn:pulumi:prod::webshop::*\"\n");
-        ({ pack } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+    startPackWithExemptions("exemptions: [\n  - {urn: \"urn:pulumi:prod::webshop::*\"\n", started => ({ pack } = started));
 
     it("keeps serving, honours nothing and reports a mandatory stack violation", async () => {
         const resource = app("exempt-app", DISABLED);
@@ -197,17 +172,9 @@ describe("protocol: the exemptions report never contradicts the resource rules",
     const READ_BACK = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.2" } };
     const names = ["engine-order", "stack-first", "snapshot-order", "targeted", "truly-stale", "tls-missing", "preview-unknown"];
     const FILE = `exemptions:\n${names.map(n => `  - {urn: "${urnOf(n)}", reason: "Behind Front Door", category: mitigated}`).join("\n")}\n`;
-    let copy: PackCopy;
     let pack: RunningPack;
 
-    before(async () => {
-        copy = copyPackWithExemptions(PACK_DIR, FILE);
-        ({ pack } = await startPack(copy.dir));
-    });
-    after(async () => {
-        await pack?.stop();
-        copy?.remove();
-    });
+    startPackWithExemptions(FILE, started => ({ pack } = started));
 
     const runResource = (name: string, inputs: Record<string, unknown>, outputs: Record<string, unknown>): RunResource =>
         ({ type: "azure-native:web:WebApp", name, urn: urnOf(name), inputs, outputs });

@@ -7,7 +7,7 @@ import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY, MINIMUM_TLS_POLICY } fro
 import { ConfigureMap, Diagnostic, WireResource } from "../../tools/analyzer/analyzer-client";
 import { RunningPack } from "../../tools/analyzer/pack-process";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
-import { startPack } from "../helpers/protocol";
+import { startPackForTests } from "../helpers/protocol";
 import { UNREADABLE_VALUES } from "../helpers/unreadable-values";
 
 const COMPLIANT = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true, siteConfig: { minTlsVersion: "1.2" } };
@@ -22,10 +22,7 @@ describe("protocol: values the policy SDK cannot read", function () {
     let pack: RunningPack;
     let configMap: ConfigureMap;
 
-    before(async () => {
-        ({ pack, configMap } = await startPack());
-    });
-    after(async () => pack?.stop());
+    startPackForTests(started => ({ pack, configMap } = started));
 
     for (const [label, value] of UNREADABLE_VALUES) {
         describe(label, () => {

@@ -3,20 +3,20 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { EXEMPTIONS_FILE_NAME } from "../../lib/exemptions";
+import { packFiles } from "../pack-files";
 
 export interface PackCopy {
     readonly dir: string;
     remove(): void;
 }
 
-const PACK_FILES = ["bin", "package.json", "PulumiPolicy.yaml"];
-
 export function copyPackWithExemptions(packDir: string, exemptionsYaml: string): PackCopy {
     const dir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-pack-"));
-    for (const entry of PACK_FILES) {
+    for (const entry of packFiles(packDir).filter(f => f !== EXEMPTIONS_FILE_NAME && fs.existsSync(path.join(packDir, f)))) {
         fs.cpSync(path.join(packDir, entry), path.join(dir, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(packDir, "node_modules"), path.join(dir, "node_modules"), "dir");
-    fs.writeFileSync(path.join(dir, "exemptions.yaml"), exemptionsYaml);
+    fs.writeFileSync(path.join(dir, EXEMPTIONS_FILE_NAME), exemptionsYaml);
     return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

@@ -22,7 +22,12 @@ export interface StartOptions {
     nodePath?: string;
     /** Passed to the AnalyzerClient (stack/project used for derived URNs, call deadline). */
     client?: AnalyzerClientOptions;
+    /** The moment the pack's clock reads at start (it runs on from there); default the real time. */
+    clockAt?: Date;
 }
+
+/** The preload that moves a pack process's clock (see shifted-clock.js). */
+const SHIFTED_CLOCK = path.join(__dirname, "shifted-clock.js");
 
 export interface RunningPack {
     readonly port: number;
@@ -65,9 +70,11 @@ export function startPolicyPack(packDir: string, opts: StartOptions = {}): Promi
     const timeoutMs = opts.timeoutMs ?? DEFAULT_START_TIMEOUT_MS;
     const script = resolveRunPolicyPack(dir);
 
-    const child = spawn(opts.nodePath ?? process.execPath, [script, DUMMY_ENGINE_ADDRESS, dir], {
+    const env = opts.env ?? process.env;
+    const clock = opts.clockAt === undefined ? [] : ["--require", SHIFTED_CLOCK];
+    const child = spawn(opts.nodePath ?? process.execPath, [...clock, script, DUMMY_ENGINE_ADDRESS, dir], {
         cwd: dir,
-        env: opts.env ?? process.env,
+        env: opts.clockAt === undefined ? env : { ...env, POLICY_PACK_CLOCK_OFFSET_MS: String(opts.clockAt.getTime() - Date.now()) },
         stdio: ["ignore", "pipe", "pipe"],
     });
     track(child);

@@ -172,11 +172,13 @@ export function normalizePolicyPackConfig(raw: unknown, source = "policy pack co
 }
 
 /**
- * Reconciles defaults, the pack's initial config and `fileConfig` into the map to send with
- * `AnalyzerClient.configure`, validating each policy's properties against its schema with ajv.
+ * Reconciles defaults, the pack's initial config and the config files into the map to send with
+ * `AnalyzerClient.configure`, validating each policy's properties against its schema with ajv. Several
+ * files are layered first, each over the ones before it, per policy: a level replaces the level, properties
+ * are merged shallowly (the preview command's program config under the user's).
  */
-export function buildConfigureMap(info: AnalyzerInfo, fileConfig: PolicyPackConfigFile = {}): ConfigureMap {
-    const file = normalizePolicyPackConfig(fileConfig);
+export function buildConfigureMap(info: AnalyzerInfo, ...files: PolicyPackConfigFile[]): ConfigureMap {
+    const file = files.map(f => normalizePolicyPackConfig(f)).reduce(mergeByName, {});
     const problems: string[] = [];
 
     let result = configWithDefaults(info.policies);
@@ -206,17 +208,22 @@ export function buildConfigureMap(info: AnalyzerInfo, fileConfig: PolicyPackConf
     return map;
 }
 
+/** The `default` of each property of a policy's config schema, as the CLI fills them in; undefined when none has one. */
+export function schemaDefaults(schema: { properties?: Record<string, { default?: unknown }> } | undefined): Record<string, unknown> | undefined {
+    let props: Record<string, unknown> | undefined;
+    for (const [k, property] of Object.entries(schema?.properties ?? {})) {
+        if (property.default !== undefined) {
+            props ??= {};
+            props[k] = property.default;
+        }
+    }
+    return props;
+}
+
 function configWithDefaults(policies: PolicyInfo[]): Record<string, NormalizedPolicyConfig> {
     const result: Record<string, NormalizedPolicyConfig> = {};
     for (const p of policies) {
-        let props: Record<string, unknown> | undefined;
-        for (const [k, schema] of Object.entries(p.configSchema?.properties ?? {})) {
-            if ("default" in schema) {
-                props ??= {};
-                props[k] = schema.default;
-            }
-        }
-        result[p.name] = { enforcementLevel: p.enforcementLevel, properties: props };
+        result[p.name] = { enforcementLevel: p.enforcementLevel, properties: schemaDefaults(p.configSchema) };
     }
     return result;
 }
@@ -234,7 +241,13 @@ function applyConfig(
         }
     }
     // "all" itself is merged in by name like any other entry, and so reaches Configure (config.go applyConfig).
-    for (const [name, given] of Object.entries(toApply)) {
+    return mergeByName(out, toApply);
+}
+
+/** Each entry of `upper` merged into `lower`'s of the same name: its level wins, its properties win one by one. */
+function mergeByName(lower: Record<string, NormalizedPolicyConfig>, upper: Record<string, NormalizedPolicyConfig>): Record<string, NormalizedPolicyConfig> {
+    const out: Record<string, NormalizedPolicyConfig> = { ...lower };
+    for (const [name, given] of Object.entries(upper)) {
         const prev = out[name] ?? {};
         const hasProps = given.properties !== undefined && Object.keys(given.properties).length > 0;
         out[name] = {

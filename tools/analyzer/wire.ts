@@ -4,17 +4,19 @@
 // with reserved strings/keys that the policy SDK (deserialize.js / proxy.js) recognises, so tests
 // can reproduce them simply by putting these values anywhere in a resource's properties.
 
+import { ARCHIVE_SIGNATURE, ASSET_SIGNATURE, SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN_STRING } from "../../lib/wire-signatures";
+
 /** Sentinel the engine sends for a value not known until apply (e.g. during preview). */
-export const UNKNOWN = "04da6b54-80e4-46f7-96ec-b56ff0331ba9";
+export const UNKNOWN = UNKNOWN_STRING;
 
 /** Key that marks an object as a special (secret/asset/archive) value. */
-export const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
+export const SPECIAL_SIG_KEY = SIGNATURE_KEY;
 /** Signature value of a secret envelope. */
-export const SECRET_SIG = "1b47061264138c4ac30d75fd1eb44270";
+export const SECRET_SIG = SECRET_SIGNATURE;
 /** Signature value of an asset envelope. */
-export const ASSET_SIG = "c44067f5952c0a294b673a41bacd8c17";
+export const ASSET_SIG = ASSET_SIGNATURE;
 /** Signature value of an archive envelope. */
-export const ARCHIVE_SIG = "0def7320c3a5731c473e5ecbe6d01bc7";
+export const ARCHIVE_SIG = ARCHIVE_SIGNATURE;
 
 export interface SecretEnvelope<T = unknown> {
     [SPECIAL_SIG_KEY]: typeof SECRET_SIG;

@@ -2,20 +2,21 @@
 // Pulumi policy exceptions for the stacks exported (see exceptions.ts for the shape and its limits).
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "util";
 import { EXEMPTIONS_FILE_NAME, ExemptionSet, packRoot } from "../../lib/exemptions";
 import { PACK_NAME } from "../../lib/pack-metadata";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
-import { REPORTED_RULES } from "../../policies/app-service-exemptions-report";
-import { classifyInputs, loadStackExport, SubjectResource } from "../preview/inputs";
-import { ConvertedException, exceptionsFromExemptions } from "./exceptions";
+import { parseCommandLine } from "../command-line";
+import { classifyInputs, loadStackExport, Subject } from "../preview/inputs";
+import { ensureBuilt, PackError } from "../preview/pack";
+import { askPackAboutExemptions, ConvertedException, exceptionsFromRecords } from "./exceptions";
 
 export const HELP = `Usage: npm run exceptions -- [options] <stack export | folder of exports> ...
 
 Turns the entries of exemptions.yaml that are in force today into Pulumi policy exceptions: one exception per
 entry, with the entry's reason (and number, category, expiry, ticket, approver), match entries naming this pack's
 policies and the exact URNs of the resources the entry covers in the given \`pulumi stack export\` files, and the
-entry's expiry as expiresInSeconds. The pack's own exemption code decides what each entry covers.
+entry's expiry as expiresInSeconds. The pack decides what each entry covers: the stacks are run through the built
+pack (bin/; run \`npm run build\` after changing it), and its exemptions report says what each entry excuses.
 
 Each exception is written in the shape of Pulumi Cloud's CreatePolicyExceptionRequest (REST API). Pulumi's
 documentation does not describe the file \`pulumi policy exception new --file\` reads: check one with
@@ -27,7 +28,7 @@ Options:
   --now <date-time>     judge expiry as of this ISO date-time (default: now)
   --help                this text
 
-Exit codes: 0 written; 1 an input could not be read; 2 usage error.`;
+Exit codes: 0 written; 1 an input could not be read, or the pack's build is out of date; 2 usage error.`;
 
 export interface CliIo {
     out(text: string): void;
@@ -36,28 +37,17 @@ export interface CliIo {
 
 const processIo: CliIo = { out: t => process.stdout.write(t), err: t => process.stderr.write(t) };
 
-export function runExceptionsCli(argv: readonly string[], io: CliIo = processIo): number {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: [...argv],
-            allowPositionals: true,
-            options: {
-                exemptions: { type: "string" },
-                "out-dir": { type: "string" },
-                now: { type: "string" },
-                help: { type: "boolean" },
-            },
-        });
-    } catch (error) {
-        io.err(`${(error as Error).message}\n\n${HELP}\n`);
-        return 2;
+export async function runExceptionsCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
+    const parsed = parseCommandLine(argv, {
+        exemptions: { type: "string" },
+        "out-dir": { type: "string" },
+        now: { type: "string" },
+        help: { type: "boolean" },
+    }, HELP, io);
+    if (typeof parsed === "number") {
+        return parsed;
     }
     const { values, positionals } = parsed;
-    if (values.help) {
-        io.out(HELP + "\n");
-        return 0;
-    }
     if (positionals.length === 0) {
         io.err(`Give at least one stack export (pulumi stack export --file <stack>.json).\n\n${HELP}\n`);
         return 2;
@@ -67,7 +57,8 @@ export function runExceptionsCli(argv: readonly string[], io: CliIo = processIo)
         io.err(`--now ${JSON.stringify(values.now)} is not an ISO date-time\n`);
         return 2;
     }
-    const exemptionsFile = path.resolve(values.exemptions ?? path.join(packRoot(), EXEMPTIONS_FILE_NAME));
+    const packDir = packRoot(__dirname);
+    const exemptionsFile = path.resolve(values.exemptions ?? path.join(packDir, EXEMPTIONS_FILE_NAME));
     let text: string;
     try {
         text = fs.readFileSync(exemptionsFile, "utf8");
@@ -75,9 +66,10 @@ export function runExceptionsCli(argv: readonly string[], io: CliIo = processIo)
         io.err(`${exemptionsFile} cannot be read (${(error as NodeJS.ErrnoException).code ?? (error as Error).message})\n`);
         return 1;
     }
+    // Read for the entries' own words (reason, expiry) and to name those that give no exception.
     const exemptions = ExemptionSet.parse(text, RESOURCE_POLICY_NAMES);
 
-    const resources: SubjectResource[] = [];
+    const subjects: Subject[] = [];
     let failed = false;
     for (const spec of classifyInputs(positionals)) {
         if (spec.kind === "error") {
@@ -88,7 +80,7 @@ export function runExceptionsCli(argv: readonly string[], io: CliIo = processIo)
             failed = true;
         } else {
             try {
-                resources.push(...loadStackExport(spec.source, spec.file).flatMap(stack => stack.resources));
+                subjects.push(...loadStackExport(spec.source, spec.file));
             } catch (error) {
                 io.err(`${(error as Error).message}\n`);
                 failed = true;
@@ -99,7 +91,18 @@ export function runExceptionsCli(argv: readonly string[], io: CliIo = processIo)
         return 1;
     }
 
-    const { exceptions, skipped } = exceptionsFromExemptions(exemptions, resources, REPORTED_RULES, now, PACK_NAME);
+    try {
+        ensureBuilt(packDir, { policy: "check", log: line => io.err(`${line}\n`) });
+    } catch (error) {
+        if (error instanceof PackError) {
+            io.err(`${error.message}\n`);
+            return 1;
+        }
+        throw error;
+    }
+    const records = await askPackAboutExemptions(packDir, exemptionsFile, subjects, now);
+    const { exceptions, skipped } = exceptionsFromRecords(exemptions.entries, records, now, PACK_NAME);
+    const resources = subjects.flatMap(subject => subject.resources);
     for (const { entry, why } of skipped) {
         io.err(`entry #${entry.number} (urn ${JSON.stringify(entry.urn)}) gives no exception: ${why}\n`);
     }
@@ -125,5 +128,13 @@ function describe({ exception }: ConvertedException): string {
 }
 
 if (require.main === module) {
-    process.exitCode = runExceptionsCli(process.argv.slice(2));
+    runExceptionsCli(process.argv.slice(2)).then(
+        code => {
+            process.exitCode = code;
+        },
+        error => {
+            process.stderr.write(`error: ${error instanceof Error ? error.stack ?? error.message : String(error)}\n`);
+            process.exitCode = 1;
+        },
+    );
 }

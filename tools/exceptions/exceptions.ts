@@ -1,16 +1,22 @@
 // The exemptions of exemptions.yaml in force, as Pulumi policy exceptions: one exception per entry, with the
 // entry's reason, match entries naming the pack's policies and the exact URNs of the resources the entry covers
 // in the stacks given, and the entry's expiry. Which resource an entry covers, for which policy, and whether it is
-// in force is decided by the pack's own code (ExemptionSet.decide, and judgeResource for the types each rule
-// judges), never by a second matcher here.
+// in force is the pack's answer: the stacks go through the pack over the Analyzer protocol, as
+// `pulumi policy analyze --file` sends them, and its exemptions report says what each entry excuses
+// (lib/exemption-records.ts). Nothing here decides an exemption a second time.
 //
 // The shape is Pulumi Cloud's CreatePolicyExceptionRequest (REST API reference, schema
 // CreatePolicyExceptionRequest / PolicyExceptionMatch): policyPack; match, 1 to 100 entries, each with 1 to 100
 // policies and 1 to 100 target URNs of at most 2048 characters; reason, not blank, at most 2048 characters;
 // expiresInSeconds, a whole number of hours from 1 hour to 3650 days, left out for no expiry.
-import { judgeResource } from "../../lib/app-service-judgement";
-import { AppServiceRule } from "../../lib/app-service-rule";
-import { daysLeft, ExemptionEntry, ExemptionSet, parseIsoDate } from "../../lib/exemptions";
+import * as path from "path";
+import { ExemptionRecord } from "../../lib/exemption-records";
+import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, parseIsoDate } from "../../lib/exemptions";
+import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
+import { buildConfigureMap } from "../analyzer/policy-pack-config";
+import { Subject } from "../preview/inputs";
+import { judgeSubject } from "../preview/judge";
+import { PackPool } from "../preview/pack";
 
 export const MAX_MATCH_ENTRIES = 100;
 export const MAX_TARGETS = 100;
@@ -42,10 +48,25 @@ export interface SkippedEntry {
     readonly why: string;
 }
 
-export interface StackResource {
-    readonly urn: string;
-    readonly type: string;
-    readonly inputs: Record<string, unknown>;
+/**
+ * What the pack's exemptions report says of each entry over the given stacks: each stack is run through the
+ * pack (its own exemptions file, or a copy of the pack with `exemptionsFile`), with the policies' defaults, its
+ * clock at `now`, as `pulumi policy analyze --file` runs a snapshot.
+ */
+export async function askPackAboutExemptions(packDir: string, exemptionsFile: string, subjects: readonly Subject[], now: Date): Promise<ExemptionRecord[]> {
+    const pool = new PackPool(packDir, { clockAt: now });
+    const own = path.resolve(exemptionsFile) === path.resolve(packDir, EXEMPTIONS_FILE_NAME);
+    try {
+        const started = await pool.get(own ? undefined : exemptionsFile);
+        const records: ExemptionRecord[] = [];
+        for (const subject of subjects) {
+            const report = await judgeSubject(started, subject, { configureMap: buildConfigureMap(started.info), policyConfig: "the policies' defaults" });
+            records.push(...report.exemptionRecords);
+        }
+        return records;
+    } finally {
+        await pool.stopAll();
+    }
 }
 
 /**
@@ -87,57 +108,39 @@ function chunks<T>(items: readonly T[], size: number): T[][] {
 }
 
 /**
- * Converts the entries in force into exceptions. A target is a resource of the given stacks that a rule judges
- * (its type is the rule's) and for which the pack's ExemptionSet decides, today, that this entry exempts it from
- * that rule. Self-declared tag exemptions are not entries of the file and are left out.
+ * Converts the entries in force into exceptions. A target is a resource the pack's answers (`records`) say the
+ * entry excuses today, for the policies they name. Self-declared tag exemptions are not entries of the file and
+ * are left out.
  */
-export function exceptionsFromExemptions(
-    exemptions: ExemptionSet,
-    resources: readonly StackResource[],
-    // eslint-disable-next-line @typescript-eslint/no-explicit-any
-    rules: readonly AppServiceRule<any>[],
+export function exceptionsFromRecords(
+    entries: readonly ExemptionEntry[],
+    records: readonly ExemptionRecord[],
     now: Date,
     policyPack: string,
 ): { exceptions: ConvertedException[]; skipped: SkippedEntry[] } {
-    // entry → urn → policies it exempts there, in the order met.
-    const covered = new Map<ExemptionEntry, Map<string, string[]>>();
-    const seen = new Set<string>();
-    for (const resource of resources) {
-        if (seen.has(resource.urn)) {
+    // entry number → urn → policies it is excused from there, in the pack's order of its policies.
+    const covered = new Map<number, Map<string, string[]>>();
+    const order = (policy: string) => RESOURCE_POLICY_NAMES.indexOf(policy);
+    for (const record of records) {
+        if (record.source !== "file" || record.entry === undefined || record.urn === undefined || record.exemptFrom.length === 0) {
             continue;
         }
-        seen.add(resource.urn);
-        for (const rule of rules) {
-            let judged: boolean;
-            try {
-                judged = judgeResource(rule, resource.type, resource.inputs, {}).outcome !== "not judged";
-            } catch {
-                // A resource the rule fails on is one of its types: the pack would deny it, so it is a target.
-                judged = true;
-            }
-            if (!judged) {
-                continue;
-            }
-            const decision = exemptions.decide(resource.urn, rule.name, now);
-            if (decision.kind !== "exempt" || decision.entry.source !== "file") {
-                continue;
-            }
-            let byUrn = covered.get(decision.entry);
-            if (!byUrn) {
-                byUrn = new Map();
-                covered.set(decision.entry, byUrn);
-            }
-            byUrn.set(resource.urn, [...(byUrn.get(resource.urn) ?? []), rule.name]);
-        }
+        const byUrn = covered.get(record.entry) ?? new Map<string, string[]>();
+        covered.set(record.entry, byUrn);
+        const policies = new Set([...(byUrn.get(record.urn) ?? []), ...record.exemptFrom]);
+        byUrn.set(record.urn, [...policies].sort((a, b) => order(a) - order(b)));
     }
+    const said = (status: string) => new Set(records.filter(r => r.status === status && r.entry !== undefined).map(r => r.entry!));
+    const refused = said("refused");
+    const expiredOn = said("expired");
 
     const exceptions: ConvertedException[] = [];
     const skipped: SkippedEntry[] = [];
-    const refused = new Set(exemptions.problems(now).map(p => p.entry));
-    for (const entry of exemptions.entries) {
-        const byUrn = covered.get(entry);
+    for (const entry of entries) {
+        const byUrn = covered.get(entry.number);
         if (!byUrn) {
-            const expired = entry.expires !== undefined && parseIsoDate(entry.expires) !== undefined && daysLeft(entry.expires, now) < 0;
+            const expired = expiredOn.has(entry.number)
+                || (entry.expires !== undefined && parseIsoDate(entry.expires) !== undefined && daysLeft(entry.expires, now) < 0);
             skipped.push({
                 entry,
                 why: refused.has(entry.number) ? "the pack refuses this entry (see the exemptions report)"

@@ -3,11 +3,11 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { parseArgs } from "node:util";
 import { packRoot } from "../../lib/exemptions";
-import { PolicyPackConfigDocument, PolicyPackConfigError, PolicyPackConfigFile, readPolicyPackConfigFile } from "../analyzer/policy-pack-config";
+import { parseCommandLine } from "../command-line";
+import { buildConfigureMap, PolicyPackConfigDocument, PolicyPackConfigError, PolicyPackConfigFile, readPolicyPackConfigFile } from "../analyzer/policy-pack-config";
 import { bundledExamples, classifyInputs, InputError, InputSpec, loadProgram, loadStackExport, Subject } from "./inputs";
-import { configureMapFor, SubjectReport, judgeSubject } from "./judge";
+import { SubjectReport, judgeSubject } from "./judge";
 import { ensureBuilt, PackError, PackPool } from "./pack";
 import { Format, FORMATS, formatReport, RunReport } from "./report";
 
@@ -121,33 +121,22 @@ function loadConfig(file: string, io?: CliIo): PolicyPackConfigFile {
 }
 
 export async function runCli(argv: readonly string[], io: CliIo = processIo): Promise<number> {
-    let parsed;
-    try {
-        parsed = parseArgs({
-            args: [...argv],
-            allowPositionals: true,
-            options: {
-                "policy-pack-config": { type: "string" },
-                "format": { type: "string", default: "human" },
-                "output": { type: "string" },
-                "pack": { type: "string" },
-                "exemptions": { type: "string" },
-                "stack": { type: "string" },
-                "build": { type: "boolean", default: false },
-                "no-build-check": { type: "boolean", default: false },
-                "verbose": { type: "boolean", short: "v", default: false },
-                "help": { type: "boolean", short: "h", default: false },
-            },
-        });
-    } catch (error) {
-        io.stderr(`error: ${(error as Error).message}\n\n${HELP}\n`);
-        return EXIT_USAGE;
+    const parsed = parseCommandLine(argv, {
+        "policy-pack-config": { type: "string" },
+        "format": { type: "string", default: "human" },
+        "output": { type: "string" },
+        "pack": { type: "string" },
+        "exemptions": { type: "string" },
+        "stack": { type: "string" },
+        "build": { type: "boolean", default: false },
+        "no-build-check": { type: "boolean", default: false },
+        "verbose": { type: "boolean", short: "v", default: false },
+        "help": { type: "boolean", short: "h", default: false },
+    }, HELP, { out: io.stdout, err: io.stderr });
+    if (typeof parsed === "number") {
+        return parsed;
     }
     const { values, positionals } = parsed;
-    if (values.help) {
-        io.stdout(`${HELP}\n`);
-        return EXIT_OK;
-    }
     const format = values.format as Format;
     if (!FORMATS.includes(format)) {
         io.stderr(`error: --format must be one of ${FORMATS.join(", ")}, not ${JSON.stringify(values.format)}\n`);
@@ -211,7 +200,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
                         ...(subject.policyConfigFile ? [{ file: subject.policyConfigFile, config: loadConfig(subject.policyConfigFile, io) }] : []),
                         ...(userConfigFile && userConfig ? [{ file: userConfigFile, config: userConfig }] : []),
                     ];
-                    const configureMap = configureMapFor(started.info, configFiles);
+                    const configureMap = buildConfigureMap(started.info, ...configFiles.map(f => f.config));
                     const policyConfig = configFiles.length > 0
                         ? configFiles.map(f => path.relative(process.cwd(), f.file)).join(" + ")
                         : "the policies' defaults";

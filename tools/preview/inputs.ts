@@ -5,7 +5,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { isSecretEnvelope, secret } from "../analyzer/wire";
 import { EXEMPTIONS_FILE } from "./pack";
-import { CapturedResource, ProgramRunError, runProgramUnderMocks } from "./run-under-mocks";
+import { CapturedResource, ProgramRunError, projectFileOf, runProgramUnderMocks } from "./run-under-mocks";
 
 /** A policy pack config file an example may carry next to its Pulumi.yaml. */
 export const PROGRAM_POLICY_CONFIG_FILE = "policy-pack-config.json";
@@ -121,7 +121,7 @@ export type InputSpec =
     | { readonly kind: "error"; readonly error: InputError };
 
 export function isProgramDir(dir: string): boolean {
-    return ["Pulumi.yaml", "Pulumi.yml"].some(f => fs.existsSync(path.join(dir, f)));
+    return projectFileOf(dir) !== undefined;
 }
 
 /** Expands the paths given on the command line: program dirs, export files, and dirs of export files. */

@@ -5,13 +5,11 @@
 // (`pulumi policy analyze --file`: a remediation is shown, not applied). Then sorts each resource into
 // violating / advisory / exempt / out of scope / compliant.
 
-import * as fs from "fs";
-import { AnalyzerInfo, ConfigureMap, Diagnostic, EnforcementLevel, NotApplicable, RemediateResult } from "../analyzer/analyzer-client";
+import { ConfigureMap, Diagnostic, EnforcementLevel, NotApplicable, RemediateResult } from "../analyzer/analyzer-client";
 import { RunResource, runLikeEngine } from "../analyzer/engine-run";
 import { isSecretEnvelope } from "../analyzer/wire";
-import { buildConfigureMap, normalizePolicyPackConfig, PolicyPackConfigFile } from "../analyzer/policy-pack-config";
-import { appServiceProfileFor } from "../../lib/app-service-resources";
-import { ExemptionSet } from "../../lib/exemptions";
+import { sitesOf } from "../../lib/deployed-sites";
+import { ExemptionRecord, exemptionRecordsIn } from "../../lib/exemption-records";
 import { EXEMPTIONS_REPORT_POLICY } from "../../lib/policy-names";
 import { StartedPack } from "./pack";
 import { Subject, SubjectResource } from "./inputs";
@@ -92,32 +90,11 @@ export interface SubjectReport {
     readonly resources: ResourceVerdict[];
     /** Stack-policy findings that name no resource. */
     readonly stackFindings: Finding[];
+    /** What the pack's exemptions report said of each exemption (lib/exemption-records.ts). */
+    readonly exemptionRecords: ExemptionRecord[];
     /** Facts about the input worth a line: pending deletes skipped, secrets decoded or encrypted, which stack of a file. */
     readonly notes: string[];
     readonly counts: Counts;
-}
-
-/**
- * Layers a policy pack config over another, per policy, the way the CLI layers its sources:
- * a level string replaces the level, an object's properties are merged shallowly, the top winning.
- */
-export function layerPolicyConfigs(base: PolicyPackConfigFile, top: PolicyPackConfigFile): PolicyPackConfigFile {
-    const lower = normalizePolicyPackConfig(base);
-    const upper = normalizePolicyPackConfig(top);
-    const merged: PolicyPackConfigFile = {};
-    for (const name of new Set([...Object.keys(lower), ...Object.keys(upper)])) {
-        const level = upper[name]?.enforcementLevel ?? lower[name]?.enforcementLevel;
-        merged[name] = {
-            ...(level ? { enforcementLevel: level } : {}),
-            ...(lower[name]?.properties ?? {}),
-            ...(upper[name]?.properties ?? {}),
-        };
-    }
-    return merged;
-}
-
-export function configureMapFor(info: AnalyzerInfo, files: readonly { file: string; config: PolicyPackConfigFile }[]): ConfigureMap {
-    return buildConfigureMap(info, files.reduce<PolicyPackConfigFile>((acc, f) => layerPolicyConfigs(acc, f.config), {}));
 }
 
 function toRun(r: SubjectResource): RunResource {
@@ -184,28 +161,28 @@ export function isBlocking(level: EnforcementLevel): boolean {
     return level === "mandatory" || level === "remediate";
 }
 
-/** The exemption entries that cover a resource the pack passed, per resource policy. */
-function coveringExemptions(exemptions: ExemptionSet | undefined, resourcePolicies: string[], r: SubjectResource, now: Date): CoveringExemption[] {
-    if (!exemptions) {
-        return [];
+/** The exemptions report's records among a run's stack findings (lib/exemption-records.ts). */
+export function exemptionRecordsOf(diagnostics: readonly Diagnostic[]): ExemptionRecord[] {
+    return diagnostics.filter(d => d.policyName === EXEMPTIONS_REPORT_POLICY).flatMap(d => exemptionRecordsIn(d.description));
+}
+
+/** The entries the pack says excuse a resource today, one per resource policy they excuse it from. */
+function coveringExemptions(records: readonly ExemptionRecord[], urn: string): CoveringExemption[] {
+    return records.filter(r => r.urn === urn && r.entry !== undefined).flatMap(r => r.exemptFrom.map(policyName => ({
+        policyName, entry: r.entry!, category: r.category ?? "", reason: r.reason ?? "",
+        ...(r.expires ? { expires: r.expires } : {}),
+        ...(r.ticket ? { ticket: r.ticket } : {}),
+        ...(r.approvedBy ? { approvedBy: r.approvedBy } : {}),
+    })));
+}
+
+/** Whether the pack's rules judge this resource: an app, or a deployment, generic resource or azapi body holding one. */
+function holdsSites(r: SubjectResource): boolean {
+    try {
+        return (sitesOf(r.type, r.inputs)?.sites.length ?? 0) > 0;
+    } catch {
+        return false;
     }
-    const tags = r.inputs.tags as Record<string, unknown> | undefined;
-    const tagValue = exemptions.settings.tagExemptions.allowed && tags && typeof tags === "object"
-        ? tags[exemptions.settings.tagExemptions.tag] : undefined;
-    const covering: CoveringExemption[] = [];
-    for (const policyName of resourcePolicies) {
-        const decision = exemptions.decide(r.urn, policyName, now, tagValue);
-        if (decision.kind === "exempt") {
-            const e = decision.entry;
-            covering.push({
-                policyName, entry: e.number, category: e.category, reason: e.reason,
-                ...(e.expires ? { expires: e.expires } : {}),
-                ...(e.ticket ? { ticket: e.ticket } : {}),
-                ...(e.approvedBy ? { approvedBy: e.approvedBy } : {}),
-            });
-        }
-    }
-    return covering;
 }
 
 function statusOf(findings: Finding[], notApplicable: NotApplicable[], exemptions: CoveringExemption[]): ResourceStatus {
@@ -224,15 +201,18 @@ function statusOf(findings: Finding[], notApplicable: NotApplicable[], exemption
 export interface JudgeOptions {
     readonly configureMap: ConfigureMap;
     readonly policyConfig: string;
-    readonly now?: Date;
 }
 
 /** Judges one subject with a started pack. The pack's calls are made in the order the engine makes them. */
 export async function judgeSubject(started: StartedPack, subject: Subject, opts: JudgeOptions): Promise<SubjectReport> {
     const { pack, info } = started;
     const client = pack.client;
-    const now = opts.now ?? new Date();
-    await client.configure(opts.configureMap);
+    // The exemptions report's findings are where the pack says which exemption excuses what. Where the
+    // configuration disables it, it runs here all the same, and its findings are kept out of the report.
+    const reportDisabled = opts.configureMap[EXEMPTIONS_REPORT_POLICY]?.enforcementLevel === "disabled";
+    await client.configure(reportDisabled
+        ? { ...opts.configureMap, [EXEMPTIONS_REPORT_POLICY]: { ...opts.configureMap[EXEMPTIONS_REPORT_POLICY], enforcementLevel: "advisory" } }
+        : opts.configureMap);
     await client.configureStack({ stack: subject.stack, project: subject.project, dryRun: subject.kind === "program" });
 
     // The engine's order: the resource rules' conclusions on the inputs are what the exemptions report
@@ -242,14 +222,12 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
     const perResource = run.analyses;
     const stackResult = run.stack;
 
-    const resourcePolicies = info.policies.filter(p => p.policyType === "resource").map(p => p.name);
-    const exemptions = started.exemptionsFile
-        ? ExemptionSet.parse(fs.readFileSync(started.exemptionsFile, "utf8"), resourcePolicies)
-        : undefined;
+    const records = exemptionRecordsOf(stackResult.diagnostics);
+    const visible = reportDisabled ? stackResult.diagnostics.filter(d => d.policyName !== EXEMPTIONS_REPORT_POLICY) : stackResult.diagnostics;
 
     const stackFindings: Finding[] = [];
     const stackFindingsByUrn = new Map<string, Finding[]>();
-    for (const d of stackResult.diagnostics) {
+    for (const d of visible) {
         if (d.urn && subject.resources.some(r => r.urn === d.urn)) {
             stackFindingsByUrn.set(d.urn, [...(stackFindingsByUrn.get(d.urn) ?? []), findingOf(d)]);
         } else {
@@ -265,9 +243,9 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
         // decide its status; any other stack finding about it (its deployed state, say) does, like its own.
         const deciding = [...own, ...fromStack.filter(f => isBlocking(f.enforcementLevel) || f.policyName !== EXEMPTIONS_REPORT_POLICY)];
         const notApplicable = perResource[i].notApplicable;
-        // An app the pack knows is judged even when nothing is said about it; any other resource only when something is.
-        const judged = appServiceProfileFor(r.type) !== undefined || findings.length > 0 || notApplicable.length > 0;
-        const covering = judged && deciding.length === 0 ? coveringExemptions(exemptions, resourcePolicies, r, now) : [];
+        // A resource holding sites is judged even when nothing is said about it; any other only when something is.
+        const judged = findings.length > 0 || notApplicable.length > 0 || holdsSites(r);
+        const covering = judged && deciding.length === 0 ? coveringExemptions(records, r.urn) : [];
         return {
             urn: r.urn,
             type: r.type,
@@ -293,7 +271,10 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
         exemptionsInCopy: started.isCopy,
         resources,
         stackFindings,
-        notes: subjectNotes(subject),
+        exemptionRecords: records,
+        notes: [...subjectNotes(subject), ...(reportDisabled
+            ? [`${EXEMPTIONS_REPORT_POLICY} is disabled in the policy config: it ran here only to tell which exemptions are in force, and its findings are not shown`]
+            : [])],
         counts: {
             resources: resources.length,
             judged: resources.filter(r => r.status !== undefined).length,

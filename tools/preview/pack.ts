@@ -8,10 +8,9 @@ import * as path from "path";
 import { AnalyzerInfo } from "../analyzer/analyzer-client";
 import { copyPackWithExemptions, PackCopy } from "../analyzer/pack-copy";
 import { RunningPack, startPolicyPack } from "../analyzer/pack-process";
+import { packSources } from "../pack-files";
 
 export const EXEMPTIONS_FILE = "exemptions.yaml";
-/** Directories of the pack whose TypeScript compiles into the code the pack runs. */
-const PACK_SOURCE_ROOTS = ["index.ts", "lib", "policies"];
 
 export class PackError extends Error {
     constructor(message: string) {
@@ -30,39 +29,18 @@ export function packMain(packDir: string): string {
     return path.join(packDir, main);
 }
 
-function typeScriptSources(packDir: string): string[] {
-    const found: string[] = [];
-    const walk = (entry: string) => {
-        const full = path.join(packDir, entry);
-        if (!fs.existsSync(full)) {
-            return;
-        }
-        if (fs.statSync(full).isDirectory()) {
-            for (const child of fs.readdirSync(full)) {
-                walk(path.join(entry, child));
-            }
-        } else if (entry.endsWith(".ts") && !entry.endsWith(".d.ts")) {
-            found.push(entry);
-        }
-    };
-    PACK_SOURCE_ROOTS.forEach(walk);
-    return found;
-}
-
 /** Why the compiled pack does not match its sources, or undefined when it does (or has no TypeScript). */
 export function staleBuildReason(packDir: string): string | undefined {
     const main = packMain(packDir);
     if (!fs.existsSync(main)) {
         return `${path.relative(process.cwd(), main) || main} does not exist`;
     }
-    const outDir = path.dirname(main);
-    for (const source of typeScriptSources(packDir)) {
-        const compiled = path.join(outDir, source.replace(/\.ts$/, ".js"));
-        if (!fs.existsSync(compiled)) {
-            return `${source} has no compiled ${path.relative(packDir, compiled)}`;
+    for (const { source, compiled } of packSources(packDir)) {
+        if (!fs.existsSync(path.join(packDir, compiled))) {
+            return `${source} has no compiled ${compiled}`;
         }
-        if (fs.statSync(path.join(packDir, source)).mtimeMs > fs.statSync(compiled).mtimeMs) {
-            return `${source} is newer than ${path.relative(packDir, compiled)}`;
+        if (fs.statSync(path.join(packDir, source)).mtimeMs > fs.statSync(path.join(packDir, compiled)).mtimeMs) {
+            return `${source} is newer than ${compiled}`;
         }
     }
     return undefined;
@@ -119,7 +97,8 @@ export class PackPool {
     private readonly started = new Map<string, Promise<StartedPack>>();
     private readonly copies: PackCopy[] = [];
 
-    constructor(readonly packDir: string) {}
+    /** `clockAt`: the moment the packs' clocks read when they start (default the real time). */
+    constructor(readonly packDir: string, private readonly opts: { clockAt?: Date } = {}) {}
 
     /** The pack reading `exemptionsFile`, or the pack as it is when undefined. */
     get(exemptionsFile?: string): Promise<StartedPack> {
@@ -139,7 +118,7 @@ export class PackPool {
             this.copies.push(copy);
             dir = copy.dir;
         }
-        const pack = await startPolicyPack(dir, { timeoutMs: 60_000 });
+        const pack = await startPolicyPack(dir, { timeoutMs: 60_000, clockAt: this.opts.clockAt });
         const info = await pack.client.getAnalyzerInfo();
         const own = path.join(this.packDir, EXEMPTIONS_FILE);
         return {

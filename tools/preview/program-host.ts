@@ -25,6 +25,11 @@ export interface HostSpec {
     readonly stack: string;
     /** Where the result (a HostResult) is written. */
     readonly outFile: string;
+    /**
+     * The wire's signature key and a resource reference's signature (lib/wire-signatures.ts): this script
+     * imports only Node built-ins, so it is told them.
+     */
+    readonly signatures: { readonly key: string; readonly resourceReference: string };
 }
 
 export interface CapturedResource {
@@ -60,9 +65,6 @@ export type HostResult =
     | { readonly ok: false; readonly failure: HostFailure };
 
 const STACK_TYPE = "pulumi:pulumi:Stack";
-/** The wire signature key and the signature of a resource reference (sdk/nodejs/runtime/rpc.ts specialResourceSig). */
-const SPECIAL_SIG_KEY = "4dabf18193072939515e22adb298388d";
-const RESOURCE_REFERENCE_SIG = "5cf8f73096256a8f31e491e813e4eb8e";
 
 export function stackUrn(stack: string, project: string): string {
     return `urn:pulumi:${stack}::${project}::${STACK_TYPE}::${project}-${stack}`;
@@ -84,16 +86,16 @@ export function childUrn(stack: string, project: string, parentUrn: string | und
 }
 
 /** Plain JSON in wire form: resource references become the id (custom) or URN the engine sends analyzers. */
-export function wireJson(value: unknown): unknown {
+export function wireJson(value: unknown, signatures: HostSpec["signatures"]): unknown {
     if (Array.isArray(value)) {
-        return value.map(wireJson);
+        return value.map(v => wireJson(v, signatures));
     }
     if (value !== null && typeof value === "object") {
         const record = value as Record<string, unknown>;
-        if (record[SPECIAL_SIG_KEY] === RESOURCE_REFERENCE_SIG) {
+        if (record[signatures.key] === signatures.resourceReference) {
             return typeof record.id === "string" && record.id !== "" ? record.id : record.urn;
         }
-        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, wireJson(v)]));
+        return Object.fromEntries(Object.entries(record).map(([k, v]) => [k, wireJson(v, signatures)]));
     }
     return value;
 }
@@ -409,8 +411,8 @@ async function hostMain(spec: HostSpec): Promise<HostResult> {
                         parent: req.getParent() || topParent,
                         custom: req.getCustom(),
                         // The raw request object is what the engine receives: secrets and unknowns keep their wire form.
-                        inputs: wireJson(req.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
-                        outputs: wireJson(res.getObject()?.toJavaScript() ?? {}) as Record<string, unknown>,
+                        inputs: wireJson(req.getObject()?.toJavaScript() ?? {}, spec.signatures) as Record<string, unknown>,
+                        outputs: wireJson(res.getObject()?.toJavaScript() ?? {}, spec.signatures) as Record<string, unknown>,
                         id: res.getId() ?? "",
                         dependencies: req.getDependenciesList(),
                         propertyDependencies,

@@ -20,6 +20,7 @@ import { spawn } from "child_process";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { RESOURCE_REFERENCE_SIGNATURE, SIGNATURE_KEY } from "../../lib/wire-signatures";
 import { CapturedResource, HostFailure, HostResult, HostSpec, resolveProgram } from "./program-host";
 
 export type { CapturedResource } from "./program-host";
@@ -87,9 +88,14 @@ function displayPath(file: string): string {
     return relative === "" ? "." : relative.startsWith("..") ? file : relative;
 }
 
+/** The project file (Pulumi.yaml or Pulumi.yml) in `dir`, or undefined when `dir` is no Pulumi project. */
+export function projectFileOf(dir: string): string | undefined {
+    return PROJECT_FILES.map(f => path.join(dir, f)).find(f => fs.existsSync(f));
+}
+
 /** Reads Pulumi.yaml (or Pulumi.yml) of the project at `rootDir`. */
 export function readPulumiProject(rootDir: string): PulumiProject {
-    const file = PROJECT_FILES.map(f => path.join(rootDir, f)).find(f => fs.existsSync(f));
+    const file = projectFileOf(rootDir);
     if (!file) {
         throw new ProgramRunError(rootDir, "has no Pulumi.yaml");
     }
@@ -398,7 +404,10 @@ export async function runProgramUnderMocks(programDir: string, opts: RunOptions 
 
     const tempDir = fs.mkdtempSync(path.join(os.tmpdir(), "policy-preview-"));
     const outFile = path.join(tempDir, "result.json");
-    const spec: HostSpec = { programDir: plan.programDir, entryPoint: plan.entryPoint, rootDir, project: project.name, stack, outFile };
+    const spec: HostSpec = {
+        programDir: plan.programDir, entryPoint: plan.entryPoint, rootDir, project: project.name, stack, outFile,
+        signatures: { key: SIGNATURE_KEY, resourceReference: RESOURCE_REFERENCE_SIGNATURE },
+    };
     // execRuntime: the runtime options travel as environment variables, `nodeargs` before the script.
     const env: NodeJS.ProcessEnv = {
         ...process.env,

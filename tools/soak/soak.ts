@@ -16,6 +16,7 @@ import { AnalyzeResult, WireResource } from "../analyzer/analyzer-client";
 import { RunningPack, startPolicyPack } from "../analyzer/pack-process";
 import { buildConfigureMap } from "../analyzer/policy-pack-config";
 import { secret, UNKNOWN } from "../analyzer/wire";
+import { packRoot } from "../../lib/exemptions";
 
 interface Settings {
     calls: number;
@@ -29,18 +30,6 @@ interface Settings {
 
 // Above the growth measured over 100,000 calls (+51 MB and +58 MB in two runs), with room for noise.
 const DEFAULT_MAX_GROWTH_MB = 100;
-
-/** The folder holding PulumiPolicy.yaml above `from` (works from tools/soak and from bin/tools/soak). */
-function findPackRoot(from: string): string {
-    for (let dir = from; ; dir = path.dirname(dir)) {
-        if (fs.existsSync(path.join(dir, "PulumiPolicy.yaml"))) {
-            return dir;
-        }
-        if (path.dirname(dir) === dir) {
-            throw new Error(`no PulumiPolicy.yaml above ${from}`);
-        }
-    }
-}
 
 function parseSettings(argv: string[]): Settings {
     const { values } = parseArgs({
@@ -61,7 +50,7 @@ function parseSettings(argv: string[]): Settings {
         concurrency: positive("--concurrency", values.concurrency),
         sampleEvery: positive("--sample-every", values["sample-every"]),
         maxGrowthMb: positive("--max-growth-mb", values["max-growth-mb"]),
-        pack: values.pack ? path.resolve(values.pack) : findPackRoot(__dirname),
+        pack: values.pack ? path.resolve(values.pack) : packRoot(__dirname),
     };
 }
 

@@ -95,6 +95,17 @@ describe("tools/analyzer policy-pack-config", () => {
         });
     });
 
+    it("layers several files, each over the ones before it: a level replaces, properties merge one by one", () => {
+        const program: PolicyPackConfigFile = { ...VALID_BASE, "with-schema": { enforcementLevel: "advisory", limit: 7, tags: ["a"] }, plain: "disabled" };
+        const user: PolicyPackConfigFile = { "with-schema": { limit: 9 }, plain: "mandatory" };
+        assert.deepStrictEqual(buildConfigureMap(INFO, program, user), {
+            "with-schema": { enforcementLevel: "advisory", label: "dflt", limit: 9, tags: ["a"] },
+            "needs-value": { enforcementLevel: "advisory", value: "v" },
+            plain: { enforcementLevel: "mandatory" },
+        });
+        assert.deepStrictEqual(buildConfigureMap(INFO, VALID_BASE, {}), buildConfigureMap(INFO, VALID_BASE));
+    });
+
     it("applies the pack's initial config before the file", () => {
         const info: AnalyzerInfo = {
             ...INFO,

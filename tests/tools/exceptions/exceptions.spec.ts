@@ -5,17 +5,19 @@ import * as os from "os";
 import * as path from "path";
 import { ExemptionSet } from "../../../lib/exemptions";
 import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY, MINIMUM_TLS_POLICY, RESOURCE_POLICY_NAMES } from "../../../lib/policy-names";
-import { REPORTED_RULES } from "../../../policies/app-service-exemptions-report";
 import { runExceptionsCli } from "../../../tools/exceptions/cli";
 import {
+    askPackAboutExemptions,
+    ConvertedException,
     exceptionReason,
-    exceptionsFromExemptions,
+    exceptionsFromRecords,
     expiresInSeconds,
     MAX_EXPIRES_IN_SECONDS,
     MAX_REASON_LENGTH,
     PolicyException,
+    SkippedEntry,
 } from "../../../tools/exceptions/exceptions";
-import { loadStackExport } from "../../../tools/preview/inputs";
+import { loadStackExport, Subject } from "../../../tools/preview/inputs";
 import { isoDaysFrom } from "../../helpers/dates";
 
 const REPO = path.resolve(__dirname, "..", "..", "..");
@@ -56,6 +58,19 @@ exemptions:
 `;
 }
 
+/** The exceptions from `text`, with the pack (a copy of it holding `text`) answering over the stacks. */
+async function exceptionsByPack(text: string, subjects: readonly Subject[], now: Date, policyPack: string,
+    entries = ExemptionSet.parse(text, RESOURCE_POLICY_NAMES).entries): Promise<{ exceptions: ConvertedException[]; skipped: SkippedEntry[] }> {
+    const dir = fs.mkdtempSync(path.join(os.tmpdir(), "exceptions-"));
+    try {
+        fs.writeFileSync(path.join(dir, "exemptions.yaml"), text);
+        const records = await askPackAboutExemptions(REPO, path.join(dir, "exemptions.yaml"), subjects, now);
+        return exceptionsFromRecords(entries, records, now, policyPack);
+    } finally {
+        fs.rmSync(dir, { recursive: true, force: true });
+    }
+}
+
 function targetsOf(exception: PolicyException): Map<string, string[]> {
     const out = new Map<string, string[]>();
     for (const match of exception.match) {
@@ -67,11 +82,18 @@ function targetsOf(exception: PolicyException): Map<string, string[]> {
 }
 
 describe("tools/exceptions: exemptions.yaml as Pulumi policy exceptions", () => {
-    const resources = loadStackExport("prod.json", PROD_EXPORT).flatMap(stack => stack.resources);
+    const stacks = loadStackExport("prod.json", PROD_EXPORT);
     const exemptions = ExemptionSet.parse(exemptionsText(NOW), RESOURCE_POLICY_NAMES);
-    const { exceptions, skipped } = exceptionsFromExemptions(exemptions, resources, REPORTED_RULES, NOW, "azure-app-service-client-certificates");
-    const byEntry = new Map(exceptions.map(e => [e.entry.number, e.exception]));
-    const skippedBy = new Map(skipped.map(s => [s.entry.number, s.why]));
+    let exceptions: ConvertedException[];
+    let byEntry: Map<number, PolicyException>;
+    let skippedBy: Map<number, string>;
+
+    before(async () => {
+        let skipped: SkippedEntry[];
+        ({ exceptions, skipped } = await exceptionsByPack(exemptionsText(NOW), stacks, NOW, "azure-app-service-client-certificates", exemptions.entries));
+        byEntry = new Map(exceptions.map(e => [e.entry.number, e.exception]));
+        skippedBy = new Map(skipped.map(s => [s.entry.number, s.why]));
+    });
 
     it("gives one exception per entry in force, and none for the others", () => {
         assert.deepStrictEqual([...byEntry.keys()], [1, 2]);
@@ -119,12 +141,12 @@ describe("tools/exceptions: exemptions.yaml as Pulumi policy exceptions", () => 
         assert.ok(!("expiresInSeconds" in byEntry.get(2)!));
     });
 
-    it("rounds the expiry down, gives no exception on the last hour, and caps it at 3650 days", () => {
+    it("rounds the expiry down, gives no exception on the last hour, and caps it at 3650 days", async () => {
         assert.strictEqual(expiresInSeconds("2026-11-23", new Date("2026-11-23T22:59:59Z")), 3600);
         assert.strictEqual(expiresInSeconds("2026-11-23", new Date("2026-11-23T23:00:01Z")), 0);
         assert.strictEqual(expiresInSeconds("2099-12-31", NOW), MAX_EXPIRES_IN_SECONDS);
         const lastHour = new Date(`${isoDaysFrom(NOW, 10)}T23:30:00Z`);
-        const late = exceptionsFromExemptions(exemptions, resources, REPORTED_RULES, lastHour, "p");
+        const late = await exceptionsByPack(exemptionsText(NOW), stacks, lastHour, "p");
         assert.match(late.skipped.find(s => s.entry.number === 1)!.why, /less than an hour/);
     });
 
@@ -134,12 +156,13 @@ describe("tools/exceptions: exemptions.yaml as Pulumi policy exceptions", () => 
         assert.match(long, /entry #1/);
     });
 
-    it("splits more than 100 targets into match entries of 100", () => {
+    it("splits more than 100 targets into match entries of 100", async () => {
         const many = Array.from({ length: 250 }, (_, i) => ({
-            urn: URN(`azure-native:web:WebApp::app-${i}`), type: "azure-native:web:WebApp", inputs: {},
+            urn: URN(`azure-native:web:WebApp::app-${i}`), type: "azure-native:web:WebApp", name: `app-${i}`, inputs: {}, outputs: {},
         }));
-        const set = ExemptionSet.parse(`exemptions:\n  - urn: "urn:pulumi:prod::webshop::*"\n    policies: [${HTTPS_ONLY_POLICY}]\n    reason: r\n    category: mitigated\n`, RESOURCE_POLICY_NAMES);
-        const [only] = exceptionsFromExemptions(set, many, REPORTED_RULES, NOW, "p").exceptions;
+        const stack: Subject = { kind: "stack export", source: "many.json", project: "webshop", stack: "prod", resources: many };
+        const set = `exemptions:\n  - urn: "urn:pulumi:prod::webshop::*"\n    policies: [${HTTPS_ONLY_POLICY}]\n    reason: r\n    category: mitigated\n`;
+        const [only] = (await exceptionsByPack(set, [stack], NOW, "p")).exceptions;
         assert.deepStrictEqual(only.exception.match.map(m => m.targets.length), [100, 100, 50]);
     });
 });
@@ -159,9 +182,9 @@ describe("tools/exceptions: npm run exceptions", () => {
 
     after(() => fs.rmSync(work, { recursive: true, force: true }));
 
-    it("prints the exceptions as a JSON list, and says on stderr why the other entries give none", () => {
+    it("prints the exceptions as a JSON list, and says on stderr why the other entries give none", async () => {
         const c = captured();
-        const code = runExceptionsCli(["--exemptions", path.join(work, "exemptions.yaml"), "--now", NOW.toISOString(), PROD_EXPORT], c.io);
+        const code = await runExceptionsCli(["--exemptions", path.join(work, "exemptions.yaml"), "--now", NOW.toISOString(), PROD_EXPORT], c.io);
         assert.strictEqual(code, 0, c.err());
         const list = JSON.parse(c.out()) as PolicyException[];
         assert.strictEqual(list.length, 2);
@@ -170,35 +193,35 @@ describe("tools/exceptions: npm run exceptions", () => {
         assert.match(c.err(), /2 exception\(s\) from 6 entries/);
     });
 
-    it("writes one file per exception with --out-dir", () => {
+    it("writes one file per exception with --out-dir", async () => {
         const c = captured();
         const out = path.join(work, "out");
-        assert.strictEqual(runExceptionsCli(["--exemptions", path.join(work, "exemptions.yaml"), "--now", NOW.toISOString(), "--out-dir", out, PROD_EXPORT], c.io), 0);
+        assert.strictEqual(await runExceptionsCli(["--exemptions", path.join(work, "exemptions.yaml"), "--now", NOW.toISOString(), "--out-dir", out, PROD_EXPORT], c.io), 0);
         assert.deepStrictEqual(fs.readdirSync(out).sort(), ["exemption-1.json", "exemption-2.json"]);
         const written = JSON.parse(fs.readFileSync(path.join(out, "exemption-2.json"), "utf8")) as PolicyException;
         assert.strictEqual(written.policyPack, "azure-app-service-client-certificates");
         assert.match(c.out(), /exemption-1\.json: 1 target\(s\), 1 match entry, expires in 254 h/);
     });
 
-    it("reads the pack's own exemptions.yaml by default", () => {
+    it("reads the pack's own exemptions.yaml by default", async () => {
         const c = captured();
-        assert.strictEqual(runExceptionsCli([PROD_EXPORT], c.io), 0, c.err());
+        assert.strictEqual(await runExceptionsCli([PROD_EXPORT], c.io), 0, c.err());
         const expected = ExemptionSet.parse(fs.readFileSync(path.join(REPO, "exemptions.yaml"), "utf8"), RESOURCE_POLICY_NAMES).entries.length;
         assert.match(c.err(), new RegExp(`from ${expected} entr(y|ies) of ${path.join(REPO, "exemptions.yaml").replace(/[.*+?^${}()|[\]\\/]/g, "\\$&")}`));
     });
 
-    it("refuses usage errors with 2 and unreadable inputs with 1", () => {
-        assert.strictEqual(runExceptionsCli([], captured().io), 2);
-        assert.strictEqual(runExceptionsCli(["--now", "yesterday", PROD_EXPORT], captured().io), 2);
-        assert.strictEqual(runExceptionsCli(["--bogus", PROD_EXPORT], captured().io), 2);
+    it("refuses usage errors with 2 and unreadable inputs with 1", async () => {
+        assert.strictEqual(await runExceptionsCli([], captured().io), 2);
+        assert.strictEqual(await runExceptionsCli(["--now", "yesterday", PROD_EXPORT], captured().io), 2);
+        assert.strictEqual(await runExceptionsCli(["--bogus", PROD_EXPORT], captured().io), 2);
         const c = captured();
-        assert.strictEqual(runExceptionsCli([path.join(work, "missing.json")], c.io), 1);
+        assert.strictEqual(await runExceptionsCli([path.join(work, "missing.json")], c.io), 1);
         assert.match(c.err(), /no such file/);
     });
 
-    it("--help says where Pulumi's file format is not documented", () => {
+    it("--help says where Pulumi's file format is not documented", async () => {
         const c = captured();
-        assert.strictEqual(runExceptionsCli(["--help"], c.io), 0);
+        assert.strictEqual(await runExceptionsCli(["--help"], c.io), 0);
         assert.match(c.out(), /documentation does not describe the file `pulumi policy exception new --file` reads/);
     });
 });
