@@ -17,7 +17,15 @@ import {
 import { AnalyzedResource, analysedInputs } from "../lib/analyzed-resources";
 import { describeWithExemptionRecords, ExemptionRecord } from "../lib/exemption-records";
 import { appServiceProfileFor } from "../lib/app-service-resources";
-import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
+import {
+    CLIENT_CERTIFICATES_POLICY,
+    EXEMPTIONS_REPORT_POLICY,
+    HTTPS_ONLY_POLICY,
+    isResourcePolicyName,
+    MINIMUM_TLS_POLICY,
+    RESOURCE_POLICY_NAMES,
+    ResourcePolicyName,
+} from "../lib/policy-names";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { defineOptions } from "../lib/policy-options";
 import { reportViolationAs } from "../lib/report-violation";
@@ -72,7 +80,15 @@ export interface StackResource {
 // eslint-disable-next-line @typescript-eslint/no-explicit-any
 export type AnyAppServiceRule = AppServiceRule<any>;
 
-export const REPORTED_RULES: readonly AnyAppServiceRule[] = [clientCertificateRule, httpsOnlyRule, minimumTlsRule];
+/** Each resource rule under its name in the pack's one list of them (lib/policy-names.ts). */
+export const RULES_BY_NAME = {
+    [CLIENT_CERTIFICATES_POLICY]: clientCertificateRule,
+    [HTTPS_ONLY_POLICY]: httpsOnlyRule,
+    [MINIMUM_TLS_POLICY]: minimumTlsRule,
+} as const satisfies Record<ResourcePolicyName, AnyAppServiceRule>;
+
+/** Every resource rule of the pack, in the order of RESOURCE_POLICY_NAMES: the exemptions it reports are exemptions from these. */
+export const REPORTED_RULES: readonly AnyAppServiceRule[] = RESOURCE_POLICY_NAMES.filter(isResourcePolicyName).map(name => RULES_BY_NAME[name]);
 
 function resourceName(urn: string): string {
     const at = urn.lastIndexOf("::");

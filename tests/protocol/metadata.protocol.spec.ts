@@ -6,7 +6,8 @@ import * as assert from "assert";
 import { AnalyzerInfo } from "../../tools/analyzer/analyzer-client";
 import { RunningPack, startPolicyPack } from "../../tools/analyzer/pack-process";
 import { CIS_AZURE_FOUNDATIONS } from "../../lib/pack-metadata";
-import { CLIENT_CERTIFICATES_POLICY } from "../../lib/policy-names";
+import { CLIENT_CERTIFICATES_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
+import { REPORTED_RULES } from "../../policies/app-service-exemptions-report";
 import { PACK_DIR } from "../helpers/protocol";
 
 const POLICY_NAME = /^azure-app-service(-[a-z0-9]+)+$/;
@@ -41,6 +42,12 @@ describe("protocol: pack and policy metadata in GetAnalyzerInfo", function () {
 
     it("lists at least the client-certificate policy", () => {
         assert.ok(info.policies.some(p => p.name === CLIENT_CERTIFICATES_POLICY), info.policies.map(p => p.name).join(", "));
+    });
+
+    it("has exactly the resource policies of the pack's one list of them, each the rule the report judges exemptions against", () => {
+        const resourcePolicies = info.policies.filter(p => p.policyType === "resource").map(p => p.name);
+        assert.deepStrictEqual([...resourcePolicies].sort(), [...RESOURCE_POLICY_NAMES].sort());
+        assert.deepStrictEqual(REPORTED_RULES.map(rule => rule.name), [...RESOURCE_POLICY_NAMES]);
     });
 
     it("gives every policy a name, display name, description, tags and the CIS Azure Foundations framework", () => {
