@@ -6,16 +6,11 @@ import {
     AppServiceRule,
     describeEntry,
 } from "../lib/app-service-policy";
-import {
-    daysLeft,
-    EXEMPTIONS_FILE_NAME,
-    ExemptionEntry,
-    ExemptionProblem,
-    ExemptionSet,
-    GLOB_CHARACTERS,
-    packExemptions,
-    splitUrn,
-} from "../lib/exemptions";
+import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, ExemptionProblem } from "../lib/exemptions-file";
+import { ExemptionSet } from "../lib/exemption-set";
+import { packExemptions } from "../lib/pack-exemptions";
+import { splitUrn, urnName } from "../lib/urn";
+import { isLiteralGlobPart } from "../lib/urn-glob";
 import { AnalyzedResource, analysedInputs } from "../lib/analyzed-resources";
 import { appServiceProfileFor } from "../lib/app-service-resources";
 import { EXEMPTIONS_REPORT_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
@@ -71,11 +66,6 @@ export interface StackResource {
 export type AnyAppServiceRule = AppServiceRule<any>;
 
 export const REPORTED_RULES: readonly AnyAppServiceRule[] = [clientCertificateRule, httpsOnlyRule, minimumTlsRule];
-
-function resourceName(urn: string): string {
-    const at = urn.lastIndexOf("::");
-    return at >= 0 ? urn.slice(at + 2) : urn;
-}
 
 function entryFacts(entry: ExemptionEntry): string {
     const facts = [entry.source === "tag" ? "self-declared by resource tag" : `entry #${entry.number}`];
@@ -162,9 +152,9 @@ export function buildExemptionReport(
                 add(needed ? exemptFrom : compliesWith, decision.entry, rule.name);
             }
         }
-        const subject = (ruleNames: string[]) => `${resourceName(resource.urn)} (${resource.type}) from ${ruleNames.join(", ")}`;
+        const subject = (ruleNames: string[]) => `${urnName(resource.urn)} (${resource.type}) from ${ruleNames.join(", ")}`;
         for (const message of refused) {
-            lines.push({ kind: "refused", message: `self-declared exemption refused: ${resourceName(resource.urn)} (${resource.type}): ${message}`, urn: resource.urn });
+            lines.push({ kind: "refused", message: `self-declared exemption refused: ${urnName(resource.urn)} (${resource.type}): ${message}`, urn: resource.urn });
         }
         for (const [entry, ruleNames] of deniedAgain) {
             lines.push({
@@ -225,9 +215,9 @@ function notAnalysedLines(
         return {
             kind: left !== undefined && left < 0 ? "expired" as const
                 : left !== undefined && left <= expiringWithinDays ? "expiring" as const : "not analysed" as const,
-            summary: `${resourceName(resource.urn)} (${resource.type}) matches ${entry.source === "tag" ? "its exemption tag" : `entry #${entry.number}`} ` +
+            summary: `${urnName(resource.urn)} (${resource.type}) matches ${entry.source === "tag" ? "its exemption tag" : `entry #${entry.number}`} ` +
                 `${state}, not judged in this run`,
-            message: `exemption not judged in this run: ${resourceName(resource.urn)} (${resource.type}) matches ` +
+            message: `exemption not judged in this run: ${urnName(resource.urn)} (${resource.type}) matches ` +
                 `${describeEntry(entry)}, ${entry.category} "${entry.reason}" ${state}. The resource rules did not analyse ` +
                 `this resource's inputs in this run (a --target run, or one that left it unchanged outside the update), ` +
                 `so whether the exemption is still needed is not judged here; a full \`pulumi preview\` judges it.`,
@@ -246,7 +236,7 @@ function unusedEntryLines(resources: readonly StackResource[], exemptions: Exemp
         .filter(entry => !used.has(entry) && entry.source === "file")
         .filter(entry => {
             const scope = splitUrn(entry.urn);
-            return scope !== undefined && !GLOB_CHARACTERS.test(scope.stack + scope.project)
+            return scope !== undefined && isLiteralGlobPart(scope.stack) && isLiteralGlobPart(scope.project)
                 && scope.stack === here.stack && scope.project === here.project;
         })
         .map(entry => ({

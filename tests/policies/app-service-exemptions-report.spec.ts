@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { AnalyzedResource, RuleConclusion } from "../../lib/analyzed-resources";
 import { judgeResource, judgeWithExemptions, ruleConclusionOf } from "../../lib/app-service-policy";
-import { ExemptionSet } from "../../lib/exemptions";
+import { ExemptionSet } from "../../lib/exemption-set";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import {
     buildExemptionReport,

@@ -3,6 +3,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
+import { EXEMPTIONS_FILE_NAME } from "../../lib/exemptions-file";
 
 export interface PackCopy {
     readonly dir: string;
@@ -17,6 +18,6 @@ export function copyPackWithExemptions(packDir: string, exemptionsYaml: string):
         fs.cpSync(path.join(packDir, entry), path.join(dir, entry), { recursive: true });
     }
     fs.symlinkSync(path.join(packDir, "node_modules"), path.join(dir, "node_modules"), "dir");
-    fs.writeFileSync(path.join(dir, "exemptions.yaml"), exemptionsYaml);
+    fs.writeFileSync(path.join(dir, EXEMPTIONS_FILE_NAME), exemptionsYaml);
     return { dir, remove: () => fs.rmSync(dir, { recursive: true, force: true }) };
 }

@@ -3,7 +3,9 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
-import { EXEMPTIONS_FILE_NAME, ExemptionSet, packRoot } from "../../lib/exemptions";
+import { EXEMPTIONS_FILE_NAME } from "../../lib/exemptions-file";
+import { ExemptionSet } from "../../lib/exemption-set";
+import { packRoot } from "../../lib/pack-exemptions";
 import { PACK_NAME } from "../../lib/pack-metadata";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { REPORTED_RULES } from "../../policies/app-service-exemptions-report";

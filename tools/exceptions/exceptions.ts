@@ -9,7 +9,8 @@
 // policies and 1 to 100 target URNs of at most 2048 characters; reason, not blank, at most 2048 characters;
 // expiresInSeconds, a whole number of hours from 1 hour to 3650 days, left out for no expiry.
 import { AppServiceRule, judgeResource } from "../../lib/app-service-policy";
-import { daysLeft, ExemptionEntry, ExemptionSet, parseIsoDate } from "../../lib/exemptions";
+import { daysLeft, ExemptionEntry, parseIsoDate } from "../../lib/exemptions-file";
+import { ExemptionSet } from "../../lib/exemption-set";
 
 export const MAX_MATCH_ENTRIES = 100;
 export const MAX_TARGETS = 100;

@@ -4,7 +4,7 @@
 import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "node:util";
-import { packRoot } from "../../lib/exemptions";
+import { packRoot } from "../../lib/pack-exemptions";
 import { PolicyPackConfigDocument, PolicyPackConfigError, PolicyPackConfigFile, readPolicyPackConfigFile } from "../analyzer/policy-pack-config";
 import { bundledExamples, classifyInputs, InputError, InputSpec, loadProgram, loadStackExport, Subject } from "./inputs";
 import { configureMapFor, SubjectReport, judgeSubject } from "./judge";

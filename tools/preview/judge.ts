@@ -11,7 +11,7 @@ import { RunResource, runLikeEngine } from "../analyzer/engine-run";
 import { isSecretEnvelope } from "../analyzer/wire";
 import { buildConfigureMap, normalizePolicyPackConfig, PolicyPackConfigFile } from "../analyzer/policy-pack-config";
 import { appServiceProfileFor } from "../../lib/app-service-resources";
-import { ExemptionSet } from "../../lib/exemptions";
+import { ExemptionSet } from "../../lib/exemption-set";
 import { StartedPack } from "./pack";
 import { Subject, SubjectResource } from "./inputs";
 

@@ -8,8 +8,8 @@ import * as path from "path";
 import { AnalyzerInfo } from "../analyzer/analyzer-client";
 import { copyPackWithExemptions, PackCopy } from "../analyzer/pack-copy";
 import { RunningPack, startPolicyPack } from "../analyzer/pack-process";
+import { EXEMPTIONS_FILE_NAME } from "../../lib/exemptions-file";
 
-export const EXEMPTIONS_FILE = "exemptions.yaml";
 /** Directories of the pack whose TypeScript compiles into the code the pack runs. */
 const PACK_SOURCE_ROOTS = ["index.ts", "lib", "policies"];
 
@@ -141,7 +141,7 @@ export class PackPool {
         }
         const pack = await startPolicyPack(dir, { timeoutMs: 60_000 });
         const info = await pack.client.getAnalyzerInfo();
-        const own = path.join(this.packDir, EXEMPTIONS_FILE);
+        const own = path.join(this.packDir, EXEMPTIONS_FILE_NAME);
         return {
             pack,
             info,

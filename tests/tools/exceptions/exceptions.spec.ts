@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ExemptionSet } from "../../../lib/exemptions";
+import { ExemptionSet } from "../../../lib/exemption-set";
 import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY, MINIMUM_TLS_POLICY, RESOURCE_POLICY_NAMES } from "../../../lib/policy-names";
 import { REPORTED_RULES } from "../../../policies/app-service-exemptions-report";
 import { runExceptionsCli } from "../../../tools/exceptions/cli";
