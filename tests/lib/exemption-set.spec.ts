@@ -37,6 +37,34 @@ describe("exemption set", () => {
         });
     });
 
+    describe("file order through the per-project index", () => {
+        const entry = (urn: string, reason: string, everyProject = false) =>
+            `  - {urn: "${urn}", reason: ${reason}, category: mitigated${everyProject ? ", matchesEveryProject: true" : ""}}\n`;
+        const ANY_PROJECT = "urn:pulumi:*::*::*::legacy-api";
+
+        it("lists matching entries in file order, whether they name the project or span projects", () => {
+            const set = parse("exemptions:\n" + entry(ANY_PROJECT, "one", true) + entry(URN, "two") +
+                entry("urn:pulumi:*::*::*", "three", true) + entry("urn:pulumi:prod::webshop::*", "four") + entry("urn:pulumi:*::payments::*", "five"));
+            assert.deepStrictEqual(set.problems(NOW), []);
+            assert.deepStrictEqual(set.matching(URN, POLICY, undefined).map(e => e.reason), ["one", "two", "three", "four"]);
+        });
+
+        it("exempts by the first entry of the file, from either list", () => {
+            const spanning = parse("exemptions:\n" + entry(ANY_PROJECT, "spanning", true) + entry(URN, "own"));
+            const own = parse("exemptions:\n" + entry(URN, "own") + entry(ANY_PROJECT, "spanning", true));
+            for (const [set, first] of [[spanning, "spanning"], [own, "own"]] as const) {
+                const decision = set.decide(URN, POLICY, NOW, undefined, undefined);
+                assert.strictEqual(decision.kind === "exempt" && decision.entry.reason, first);
+            }
+        });
+
+        it("matches nothing for a resource whose URN cannot be read", () => {
+            const set = parse("exemptions:\n" + entry(ANY_PROJECT, "spanning", true) + entry(URN, "own"));
+            assert.deepStrictEqual(set.matching("legacy-api", POLICY, undefined), []);
+            assert.strictEqual(set.decide("urn:pulumi:prod::webshop", POLICY, NOW, undefined, undefined).kind, "none");
+        });
+    });
+
     describe("expiry and the cap", () => {
         it("honours a waiver through its last day and reports the days left", () => {
             const decision = parse(entryYaml({ ...WAIVER, expires: inDays(0) })).decide(URN, POLICY, NOW);

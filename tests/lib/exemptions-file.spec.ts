@@ -1,5 +1,15 @@
 import * as assert from "assert";
-import { daysLeft, parseIsoDate } from "../../lib/exemptions-file";
+import {
+    daysLeft,
+    DEFAULT_MAX_WAIVER_DAYS,
+    DEFAULT_TAG_MAX_DAYS,
+    DEFAULT_TAG_NAME,
+    EXEMPTIONS_FILE_NAME,
+    parseIsoDate,
+    readEntry,
+    readExemptionsFile,
+} from "../../lib/exemptions-file";
+import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { entryYaml, inDays, NOW, parse, POLICY, URN, WAIVER } from "../helpers/exemptions";
 
 describe("exemptions file", () => {
@@ -71,6 +81,45 @@ describe("exemptions file", () => {
         it("treats an empty file as no exemption", () => {
             assert.deepStrictEqual(parse("").problems(NOW), []);
             assert.deepStrictEqual(parse("exemptions:\n").problems(NOW), []);
+        });
+    });
+
+    describe("reading", () => {
+        it("is named exemptions.yaml, and says so in its problems", () => {
+            assert.strictEqual(EXEMPTIONS_FILE_NAME, "exemptions.yaml");
+            const read = readExemptionsFile("surprise: true");
+            assert.ok("problems" in read && read.problems.every(p => p.message.startsWith("exemptions.yaml: ")), JSON.stringify(read));
+        });
+
+        it("reads the settings, defaulting each one", () => {
+            const defaults = { maxWaiverDays: DEFAULT_MAX_WAIVER_DAYS, tagExemptions: { allowed: false, tag: DEFAULT_TAG_NAME, maxDays: DEFAULT_TAG_MAX_DAYS } };
+            assert.deepStrictEqual(readExemptionsFile(""), { settings: defaults, entries: [] });
+            assert.deepStrictEqual(readExemptionsFile("exemptions:\n"), { settings: defaults, entries: [] });
+            assert.deepStrictEqual(readExemptionsFile("settings: {tagExemptions: {allowed: true, maxDays: 7}}\nexemptions: [{urn: x}]"), {
+                settings: { maxWaiverDays: 180, tagExemptions: { allowed: true, tag: "policy-exemption", maxDays: 7 } },
+                entries: [{ urn: "x" }],
+            });
+        });
+
+        it("keeps dates and yes/no as the strings people wrote", () => {
+            const read = readExemptionsFile("exemptions: [{expires: 2030-01-31, ticket: yes}]");
+            assert.deepStrictEqual("entries" in read && read.entries, [{ expires: "2030-01-31", ticket: "yes" }]);
+        });
+
+        it("fills a wrong field in blank, keeping the entry nameable, and reports it", () => {
+            const { entry, rawUrn, problems } = readEntry({ urn: 42, reason: ["x"], category: "forever" }, 3, RESOURCE_POLICY_NAMES);
+            assert.deepStrictEqual([entry.number, entry.urn, entry.reason, entry.category, entry.source, rawUrn], [3, "", "", "waiver", "file", undefined]);
+            assert.deepStrictEqual(problems.map(p => p.field).sort(), ["category", "reason", "urn"]);
+            assert.ok(problems.every(p => p.entry === 3));
+        });
+
+        it("reports a missing or unknown category once, not also as a waiver without expiry", () => {
+            for (const fields of [{ urn: URN, reason: "r" }, { urn: URN, reason: "r", category: "forever" }]) {
+                const { problems } = readEntry(fields, 1, RESOURCE_POLICY_NAMES);
+                assert.deepStrictEqual(problems.map(p => p.field), ["category"], JSON.stringify(problems));
+            }
+            const { problems } = readEntry({ urn: URN, reason: "r", category: "waiver" }, 1, RESOURCE_POLICY_NAMES);
+            assert.deepStrictEqual(problems.map(p => p.message), ['"expires" is required for a waiver']);
         });
     });
 });

@@ -100,6 +100,16 @@ describe("azure-app-service-exemptions-report", () => {
         }
     });
 
+    it("names a resource by the whole name part of its URN, `::` included (urn.go Name)", () => {
+        const urn = urnOf("api::v2");
+        const set = ExemptionSet.parse(`exemptions:\n  - {urn: "${urn}", reason: "Partner client migrating", category: waiver, expires: "${inDays(60)}"}\n`,
+            RESOURCE_POLICY_NAMES);
+        const resources: StackResource[] = [{ type: WEB_APP, urn, props: DISABLED }];
+        assert.deepStrictEqual(report(resources, set).map(l => l.message), [
+            `exempt until ${inDays(60)} (60 days left): api::v2 (${WEB_APP}) from ${POLICY}, waiver "Partner client migrating" (entry #1).`,
+        ]);
+    });
+
     it("reports entries of this stack and project that match nothing, and only those", () => {
         const unused = report().filter(l => l.message.startsWith("unused exemption"));
         assert.deepStrictEqual(unused.map(l => l.message), [
