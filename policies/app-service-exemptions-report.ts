@@ -110,6 +110,8 @@ export function buildExemptionReport(
 ): ReportLine[] {
     const problems = exemptions.problems(now);
     const lines: ReportLine[] = problems.map(problem => ({ kind: "refused", message: problemLine(problem), enforcementLevel: "mandatory" }));
+    // An entry refused here is reported once, above, as mandatory; it is not also described as the exemption
+    // of each resource it matches.
     const refusedEntries = new Set(problems.map(p => p.entry).filter((n): n is number => n !== undefined));
     const used = new Set<ExemptionEntry>();
     for (const resource of resources) {
@@ -143,6 +145,9 @@ export function buildExemptionReport(
             const decision = exemptions.decide(resource.urn, rule.name, now, conclusion.exemptionTag);
             const needed = conclusion.conclusion !== "no findings";
             if (decision.kind === "rejected") {
+                // A problem that names an entry is left to that entry's own lines (exemptions.problems, above)
+                // rather than repeated for every resource and rule the entry matches; a problem without an entry
+                // number is this resource's own: its exemption tag could not be read.
                 for (const problem of decision.problems.filter(p => p.entry === undefined)) {
                     refused.add(problem.message);
                 }
