@@ -2,6 +2,7 @@
 import { PolicyPack } from "@pulumi/policy";
 import { packRoot } from "./lib/pack-exemptions";
 import { PACK_METADATA, PACK_NAME, repositoryOf } from "./lib/pack-metadata";
+import { deployedState } from "./policies/app-service-deployed-state";
 import { exemptionsReport } from "./policies/app-service-exemptions-report";
 import { minimumTlsVersion } from "./policies/app-service-minimum-tls-version";
 import { requireClientCertificates } from "./policies/app-service-require-client-certificates";
@@ -11,5 +12,5 @@ new PolicyPack(PACK_NAME, {
     ...PACK_METADATA,
     tags: [...PACK_METADATA.tags],
     repository: repositoryOf(packRoot()),
-    policies: [requireClientCertificates, requireHttpsOnly, minimumTlsVersion, exemptionsReport],
+    policies: [requireClientCertificates, requireHttpsOnly, minimumTlsVersion, deployedState, exemptionsReport],
 });

@@ -87,7 +87,25 @@ export function inputsPassWithoutExemptions(urn: string, policyName: string): bo
     }
 }
 
-/** Forgets every analysis: for tests, which run many "processes" in one. */
+// The config the engine gave each resource rule, as the rule last read it in this process. The SDK hands a
+// policy only its own config (@pulumi/policy server.js makeGetConfigFun), so a stack policy that applies a
+// resource rule to the outputs (policies/app-service-deployed-state.ts) learns the rule's options here: one
+// config change reaches both. The SDK calls every resource policy on every resource, so one Analyze call of
+// any resource is enough; the config is the same for a whole run (one Configure call per analyzer process).
+const ruleConfigs = new Map<string, { readonly config: unknown }>();
+
+/** Called by a resource policy whenever it reads its config (Analyze or Remediate). */
+export function recordRuleConfig(policyName: string, config: unknown): void {
+    ruleConfigs.set(policyName, { config });
+}
+
+/** The config the named rule was given in this process, or undefined when it has not been called. */
+export function configuredRule(policyName: string): { readonly config: unknown } | undefined {
+    return ruleConfigs.get(policyName);
+}
+
+/** Forgets every analysis and rule config: for tests, which run many "processes" in one. */
 export function forgetAnalyses(): void {
     analysed.clear();
+    ruleConfigs.clear();
 }

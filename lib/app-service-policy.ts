@@ -10,7 +10,7 @@ import {
     Severity,
     UnknownValueError,
 } from "@pulumi/policy";
-import { InputConclusion, recordAnalysis, RuleConclusion } from "./analyzed-resources";
+import { InputConclusion, recordAnalysis, recordRuleConfig, RuleConclusion } from "./analyzed-resources";
 import { AppServiceResourceProfile } from "./app-service-resources";
 import { appScope } from "./app-service-scope";
 import { Unresolvable } from "./arm-template";
@@ -349,6 +349,8 @@ const MAX_DECLINED = 10_000;
 export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>): ResourceValidationPolicy {
     const judgeWithPackExemptions = (args: ResourceValidationArgs, record: boolean) => {
         const exemptions = packExemptions(RESOURCE_POLICY_NAMES);
+        const config = args.getConfig();
+        recordRuleConfig(rule.name, config);
         // Only Analyze records: Remediate sees the inputs before remediation, Analyze the ones the engine
         // goes on with (pkg/resource/deploy/step_generator.go, the remediation pass before analyzeAll).
         const recordInputs = record ? (judgement: Judgement) => {
@@ -357,7 +359,7 @@ export function appServiceResourcePolicy<Options>(rule: AppServiceRule<Options>)
                 recordAnalysis(args.urn, args.type, rule.name, conclusion);
             }
         } : undefined;
-        return judgeWithExemptions(rule, { type: args.type, urn: args.urn, props: args.props, config: args.getConfig() },
+        return judgeWithExemptions(rule, { type: args.type, urn: args.urn, props: args.props, config },
             exemptions, new Date(), recordInputs);
     };
     return {

@@ -1,9 +1,12 @@
 // The README's bypass catalogue, one test per row: each way a non-compliant app slipped through a check
 // like this one, sent to the pack over the Analyzer protocol, must get a mandatory violation.
 import * as assert from "assert";
-import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY } from "../../lib/policy-names";
+import * as path from "path";
+import { CLIENT_CERTIFICATES_POLICY, DEPLOYED_STATE_POLICY, HTTPS_ONLY_POLICY } from "../../lib/policy-names";
 import { ConfigureMap, WireResource } from "../../tools/analyzer/analyzer-client";
-import { RunningPack } from "../../tools/analyzer/pack-process";
+import { runLikeEngine } from "../../tools/analyzer/engine-run";
+import { RunningPack, startPolicyPack } from "../../tools/analyzer/pack-process";
+import { buildConfigureMap, loadPolicyPackConfigFile } from "../../tools/analyzer/policy-pack-config";
 import { secret, UNKNOWN } from "../../tools/analyzer/wire";
 import { copyPackWithExemptions, PackCopy } from "../../tools/analyzer/pack-copy";
 import { PACK_DIR, startPack } from "../helpers/protocol";
@@ -329,5 +332,32 @@ describe("protocol: the bypass catalogue, exemptions", function () {
         const result = await pack.client.analyze({ type: "azure-native:web:WebApp", name: "any", urn: "urn:pulumi:prod::shop::azure-native:web:WebApp::any", properties: { clientCertEnabled: false, ...HTTPS } });
         const denied = result.diagnostics.filter(d => d.policyName === CLIENT_CERTIFICATES_POLICY && d.enforcementLevel === "mandatory");
         assert.match(denied.map(d => d.message).join("\n"), /does not name one project/);
+    });
+});
+
+describe("protocol: the bypass catalogue, changed outside Pulumi", function () {
+    this.timeout(60_000);
+    let pack: RunningPack;
+
+    before(async () => {
+        pack = await startPolicyPack(PACK_DIR);
+        // config/full-enforcement.json makes the deployed-state policy mandatory (its default is advisory).
+        await pack.client.configure(buildConfigureMap(await pack.client.getAnalyzerInfo(),
+            loadPolicyPackConfigFile(path.join(PACK_DIR, "config", "full-enforcement.json"))));
+    });
+    after(async () => pack?.stop());
+
+    it("denies an app whose client certificates were turned off in the portal while the program still asks for them", async () => {
+        // `az webapp update --set clientCertEnabled=false`: the inputs comply, the refreshed outputs do not.
+        const urn = "urn:pulumi:prod::shop::azure-native:web:WebApp::portal-edit";
+        const run = await runLikeEngine(pack.client, [{
+            type: "azure-native:web:WebApp", name: "portal-edit", urn,
+            inputs: REQUIRED, outputs: { ...REQUIRED, clientCertEnabled: false, kind: "app" },
+        }], { mode: "snapshot" });
+        assert.deepStrictEqual(run.analyses[0].diagnostics, []);
+        const denied = run.stack.diagnostics.filter(d => d.policyName === DEPLOYED_STATE_POLICY && d.enforcementLevel === "mandatory");
+        assert.strictEqual(denied.length, 1, JSON.stringify(run.stack.diagnostics));
+        assert.strictEqual(denied[0].urn, urn);
+        assert.match(denied[0].message, /clientCertEnabled is false\. This is drift/);
     });
 });

@@ -12,6 +12,7 @@ import { isSecretEnvelope } from "../analyzer/wire";
 import { buildConfigureMap, normalizePolicyPackConfig, PolicyPackConfigFile } from "../analyzer/policy-pack-config";
 import { appServiceProfileFor } from "../../lib/app-service-resources";
 import { ExemptionSet } from "../../lib/exemption-set";
+import { EXEMPTIONS_REPORT_POLICY } from "../../lib/policy-names";
 import { StartedPack } from "./pack";
 import { Subject, SubjectResource } from "./inputs";
 
@@ -260,9 +261,9 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
         const own = perResource[i].diagnostics.map(findingOf);
         const fromStack = stackFindingsByUrn.get(r.urn) ?? [];
         const findings = [...own, ...fromStack];
-        // Advisory stack findings about a resource (such as a report of the exemption it uses) are shown,
-        // but only resource findings and blocking stack findings decide its status.
-        const deciding = [...own, ...fromStack.filter(f => isBlocking(f.enforcementLevel))];
+        // The exemptions report's advisory lines about a resource (the exemption it uses) are shown but do not
+        // decide its status; any other stack finding about it (its deployed state, say) does, like its own.
+        const deciding = [...own, ...fromStack.filter(f => isBlocking(f.enforcementLevel) || f.policyName !== EXEMPTIONS_REPORT_POLICY)];
         const notApplicable = perResource[i].notApplicable;
         // An app the pack knows is judged even when nothing is said about it; any other resource only when something is.
         const judged = appServiceProfileFor(r.type) !== undefined || findings.length > 0 || notApplicable.length > 0;

@@ -18,7 +18,9 @@ describe("tools/preview cli", function () {
         assert.match(stderr, /\[1\/3\] .*malformed\.json/);
         // orders-func, a function app by its kind, is judged: kind is a label.
         assert.match(stdout, /Summary: webshop\/prod: 8 resources, 5 judged: 4 violating/);
-        assert.match(stdout, /Summary: webshop\/staging: 4 resources, 2 judged: 1 violating/);
+        // catalog was changed outside Pulumi: compliant inputs, outputs without client certificates.
+        assert.match(stdout, /Summary: webshop\/staging: 5 resources, 3 judged: 1 violating .* 1 advisory only/);
+        assert.match(stdout, /\[advisory\] {2}azure-app-service-deployed-state {2}\(azure-native:web:WebApp: catalog\)\n.*clientCertEnabled is false\. This is drift/);
         // The versioned token and the slot are judged like any other app; the encrypted secret is denied.
         assert.match(stdout, /\[mandatory\] {2}azure-app-service-require-client-certificates {2}\(azure-native:web\/v20220901:WebApp: legacy-api\)/);
         assert.match(stdout, /\(azure-native:web:WebAppSlot: storefront-staging\)/);
@@ -182,6 +184,13 @@ describe("tools/preview cli", function () {
         assert.match(stdout, /## webshop\/staging/);
         assert.match(stdout, /\| violating \| 1 \| `admin` \|/);
         assert.match(stdout, /\| compliant \| 1 \| `storefront` \|/);
+        // The drifted app, in every format: its deployed-state finding makes it advisory.
+        assert.match(stdout, /\| advisory \| 1 \| `catalog` \|/);
+        assert.match(stdout, /\| `catalog` \(azure-native:web:WebApp\) \| azure-app-service-deployed-state \| advisory \| Deployed state of catalog /);
+        const json = JSON.parse((await runCliCaptured(["--format", "json", path.join(EXPORTS, "staging.json")])).stdout);
+        const [catalog] = json.stacks[0].advisory;
+        assert.strictEqual(catalog.name, "catalog");
+        assert.match(catalog.diagnostics[0].message, /clientCertEnabled is false\. This is drift/);
         assert.match(stdout, /\| `admin` \(azure-native:web:WebApp\) \| azure-app-service-require-client-certificates \| mandatory \|/);
     });
 
