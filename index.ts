@@ -1,6 +1,6 @@
 // Assembles the pack; every rule lives in policies/.
 import { PolicyPack } from "@pulumi/policy";
-import { packRoot } from "./lib/exemptions";
+import { packRoot } from "./lib/pack-exemptions";
 import { PACK_METADATA, PACK_NAME, repositoryOf } from "./lib/pack-metadata";
 import { deployedState } from "./policies/app-service-deployed-state";
 import { exemptionsReport } from "./policies/app-service-exemptions-report";

@@ -8,7 +8,8 @@ import { InputConclusion, recordAnalysis, recordRuleConfig, RuleConclusion } fro
 import { exemptionTagValue, judgeWithExemptions } from "./applied-exemptions";
 import { cannotJudgeMessage, Judgement } from "./app-service-judgement";
 import { AppServiceOptions, AppServiceRule } from "./app-service-rule";
-import { ExemptionSet, packExemptions } from "./exemptions";
+import { ExemptionSet } from "./exemption-set";
+import { packExemptions } from "./pack-exemptions";
 import { RESOURCE_POLICY_NAMES } from "./policy-names";
 import { holdsUnreadable, installPolicySdkGuard } from "./policy-sdk-guard";
 import { reportViolationAs } from "./report-violation";

@@ -1,9 +1,10 @@
 // What an exemption makes of a rule's judgement: the pack's exemptions file (and, where allowed, a resource's
-// exemption tag) decides per resource and rule (lib/exemptions.ts), and this applies that decision to the
+// exemption tag) decides per resource and rule (lib/exemption-set.ts), and this applies that decision to the
 // violations, saying in each message why an exemption that matches does not excuse it.
 import { AppServiceOptions, AppServiceRule, ObservedResource, RuleVerdict } from "./app-service-rule";
 import { Judgement, judgeResource } from "./app-service-judgement";
-import { ExemptionDecision, ExemptionEntry, ExemptionSet } from "./exemptions";
+import { ExemptionEntry } from "./exemptions-file";
+import { ExemptionDecision, ExemptionSet } from "./exemption-set";
 
 /** The value of the resource's exemption tag, or undefined where tag exemptions are not allowed. */
 export function exemptionTagValue(exemptions: ExemptionSet, resource: ObservedResource): unknown {
@@ -20,12 +21,12 @@ export function describeEntry(entry: ExemptionEntry): string {
 
 /** What an exemption makes of a verdict with violations: a pass, or the violations with the reason none applies. */
 export function applyExemption(verdict: RuleVerdict, decision: ExemptionDecision): RuleVerdict {
-    switch (decision.kind) {
+    switch (decision.outcome) {
         case "none":
             return verdict;
         case "exempt":
             return { violations: [], unknowns: [] };
-        case "undetermined": {
+        case "unknown": {
             // Known violations stand: an exemption tag the engine does not know yet cannot excuse them.
             const note = " The resource's exemption tag is unknown during preview, so it cannot excuse this yet.";
             return { ...verdict, violations: verdict.violations.map(v => ({ message: v.message + note })) };

@@ -9,13 +9,6 @@ export class Unknown {
     constructor(readonly error: UnknownValueError) {}
 }
 
-/**
- * The former name of `Unknown`, kept only while lib/exemptions.ts still imports it (that file is being
- * split elsewhere); the same class, not a second concept. Drop it once nothing imports it.
- */
-export const UnknownDuringPreview = Unknown;
-export type UnknownDuringPreview = Unknown;
-
 // The engine's unknown sentinels. The SDK's proxy recognises them on access; they are checked here for
 // values that reach the pack without that proxy, such as the inside of a secret envelope read by hand.
 const UNKNOWN_SENTINELS = new Set(SENTINELS);

@@ -22,11 +22,13 @@ import { judgeResource } from "../lib/app-service-judgement";
 import { AppServiceRule } from "../lib/app-service-rule";
 import { applyExemption, exemptionTagValue } from "../lib/applied-exemptions";
 import { appServiceProfileFor, AppServiceResourceProfile } from "../lib/app-service-resources";
-import { ExemptionSet, packExemptions } from "../lib/exemptions";
+import { ExemptionSet } from "../lib/exemption-set";
+import { packExemptions } from "../lib/pack-exemptions";
 import { isUnknown, observe } from "../lib/observed-values";
 import { reportViolationAs } from "../lib/report-violation";
 import { cisAzureFoundations, policyTags } from "../lib/pack-metadata";
 import { DEPLOYED_STATE_POLICY, RESOURCE_POLICY_NAMES } from "../lib/policy-names";
+import { urnName } from "../lib/urn";
 import { clientCertificateRule } from "./app-service-require-client-certificates";
 import { httpsOnlyRule } from "./app-service-require-https-only";
 
@@ -62,11 +64,6 @@ export interface DeployedStateContext {
      * been called: the rule's defaults apply then, and the message says so.
      */
     readonly ruleConfig: (policyName: string) => { readonly config: unknown } | undefined;
-}
-
-function resourceName(urn: string): string {
-    const at = urn.lastIndexOf("::");
-    return at >= 0 ? urn.slice(at + 2) : urn;
 }
 
 /**
@@ -131,7 +128,7 @@ export function judgeDeployedState(
         if (!profile) {
             continue;
         }
-        const name = resourceName(resource.urn);
+        const name = urnName(resource.urn);
         const seen = context.analysed(resource.urn);
         const missing = new Set<string>();
         for (const rule of rules) {

@@ -4,16 +4,11 @@
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { describeEntry } from "../lib/applied-exemptions";
 import { AppServiceRule } from "../lib/app-service-rule";
-import {
-    daysLeft,
-    EXEMPTIONS_FILE_NAME,
-    ExemptionEntry,
-    ExemptionProblem,
-    ExemptionSet,
-    GLOB_CHARACTERS,
-    packExemptions,
-    splitUrn,
-} from "../lib/exemptions";
+import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, ExemptionProblem } from "../lib/exemptions-file";
+import { ExemptionSet } from "../lib/exemption-set";
+import { packExemptions } from "../lib/pack-exemptions";
+import { splitUrn, urnName } from "../lib/urn";
+import { isLiteralGlobPart } from "../lib/urn-glob";
 import { AnalyzedResource, analysedInputs } from "../lib/analyzed-resources";
 import { describeWithExemptionRecords, ExemptionRecord } from "../lib/exemption-records";
 import { appServiceProfileFor } from "../lib/app-service-resources";
@@ -90,11 +85,6 @@ export const RULES_BY_NAME = {
 /** Every resource rule of the pack, in the order of RESOURCE_POLICY_NAMES: the exemptions it reports are exemptions from these. */
 export const REPORTED_RULES: readonly AnyAppServiceRule[] = RESOURCE_POLICY_NAMES.filter(isResourcePolicyName).map(name => RULES_BY_NAME[name]);
 
-function resourceName(urn: string): string {
-    const at = urn.lastIndexOf("::");
-    return at >= 0 ? urn.slice(at + 2) : urn;
-}
-
 function entryFacts(entry: ExemptionEntry): string {
     const facts = [entry.source === "tag" ? "self-declared by resource tag" : `entry #${entry.number}`];
     if (entry.ticket) {
@@ -161,6 +151,8 @@ export function buildExemptionReport(
         enforcementLevel: "mandatory",
         ...(problem.entry !== undefined ? { records: [{ status: "refused", exemptFrom: [], entry: problem.entry }] } : {}),
     }));
+    // An entry refused here is reported once, above, as mandatory; it is not also described as the exemption
+    // of each resource it matches.
     const refusedEntries = new Set(problems.map(p => p.entry).filter((n): n is number => n !== undefined));
     const used = new Set<ExemptionEntry>();
     for (const resource of resources) {
@@ -195,22 +187,25 @@ export function buildExemptionReport(
             }
             const decision = exemptions.decide(resource.urn, rule.name, now, conclusion.exemptionTag);
             const needed = conclusion.conclusion !== "no violations";
-            if (decision.kind === "rejected") {
+            if (decision.outcome === "rejected") {
+                // A problem that names an entry is left to that entry's own lines (exemptions.problems, above)
+                // rather than repeated for every resource and rule the entry matches; a problem without an entry
+                // number is this resource's own: its exemption tag could not be read.
                 for (const problem of decision.problems.filter(p => p.entry === undefined)) {
                     refused.add(problem.message);
                 }
-            } else if (decision.kind === "expired") {
+            } else if (decision.outcome === "expired") {
                 add(needed ? deniedAgain : compliesWith, decision.entry, rule.name);
-            } else if (decision.kind === "exempt") {
+            } else if (decision.outcome === "exempt") {
                 add(needed ? exemptFrom : compliesWith, decision.entry, rule.name);
                 if (!needed) {
                     add(excusedAnyway, decision.entry, rule.name);
                 }
             }
         }
-        const subject = (ruleNames: string[]) => `${resourceName(resource.urn)} (${resource.type}) from ${ruleNames.join(", ")}`;
+        const subject = (ruleNames: string[]) => `${urnName(resource.urn)} (${resource.type}) from ${ruleNames.join(", ")}`;
         for (const message of refused) {
-            lines.push({ status: "refused", message: `self-declared exemption refused: ${resourceName(resource.urn)} (${resource.type}): ${message}`, urn: resource.urn });
+            lines.push({ status: "refused", message: `self-declared exemption refused: ${urnName(resource.urn)} (${resource.type}): ${message}`, urn: resource.urn });
         }
         for (const [entry, ruleNames] of deniedAgain) {
             lines.push({
@@ -277,9 +272,9 @@ function notAnalysedLines(
             : left !== undefined && left <= expiringWithinDays ? "expiring" as const : "not analysed" as const;
         return {
             status,
-            summary: `${resourceName(resource.urn)} (${resource.type}) matches ${entry.source === "tag" ? "its exemption tag" : `entry #${entry.number}`} ` +
+            summary: `${urnName(resource.urn)} (${resource.type}) matches ${entry.source === "tag" ? "its exemption tag" : `entry #${entry.number}`} ` +
                 `${state}, not judged in this run`,
-            message: `exemption not judged in this run: ${resourceName(resource.urn)} (${resource.type}) matches ` +
+            message: `exemption not judged in this run: ${urnName(resource.urn)} (${resource.type}) matches ` +
                 `${describeEntry(entry)}, ${entry.category} "${entry.reason}" ${state}. The resource rules did not analyse ` +
                 `this resource's inputs in this run (a --target run, or one that left it unchanged outside the update), ` +
                 `so whether the exemption is still needed is not judged here; a full \`pulumi preview\` judges it.`,
@@ -299,7 +294,7 @@ function unusedEntryLines(resources: readonly StackResource[], exemptions: Exemp
         .filter(entry => !used.has(entry) && entry.source === "file")
         .filter(entry => {
             const scope = splitUrn(entry.urn);
-            return scope !== undefined && !GLOB_CHARACTERS.test(scope.stack + scope.project)
+            return scope !== undefined && isLiteralGlobPart(scope.stack) && isLiteralGlobPart(scope.project)
                 && scope.stack === here.stack && scope.project === here.project;
         })
         .map(entry => ({

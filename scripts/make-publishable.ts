@@ -22,6 +22,7 @@ import * as fs from "fs";
 import * as path from "path";
 import { parseArgs } from "util";
 import * as yaml from "js-yaml";
+import { EXEMPTIONS_FILE_NAME } from "../lib/exemptions-file";
 import { packFiles, packSources } from "../tools/pack-files";
 
 export const ALWAYS_RUNTIME = ["@pulumi/policy", "@pulumi/pulumi"];
@@ -208,7 +209,7 @@ if (require.main === module) {
     const outDir = path.resolve(repoDir, positionals[0] ?? "dist");
     const pkg = JSON.parse(fs.readFileSync(path.join(repoDir, "package.json"), "utf8")) as PackageJson;
     const record = checkVersionRecord(readVersionRecord(repoDir), pkg.version,
-        fs.readFileSync(path.join(repoDir, "exemptions.yaml"), "utf8"));
+        fs.readFileSync(path.join(repoDir, EXEMPTIONS_FILE_NAME), "utf8"));
     const published = makePublishable(repoDir, outDir, { shrinkwrap: !values["no-shrinkwrap"], install: !values["no-install"] });
     const recordFile = path.join(repoDir, VERSION_RECORD_FILE);
     if (JSON.stringify(record) !== JSON.stringify(readVersionRecord(repoDir))) {

@@ -3,7 +3,7 @@ import { UnknownValueError } from "@pulumi/policy";
 import { applyExemption, describeEntry, exemptionTagValue, judgeWithExemptions } from "../../lib/applied-exemptions";
 import { observeResource, RuleVerdict } from "../../lib/app-service-rule";
 import { appServiceProfileFor } from "../../lib/app-service-resources";
-import { ExemptionSet } from "../../lib/exemptions";
+import { ExemptionSet } from "../../lib/exemption-set";
 import { Unknown } from "../../lib/observed-values";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { clientCertificateRule } from "../../policies/app-service-require-client-certificates";
@@ -52,18 +52,18 @@ describe("applied-exemptions", () => {
 
     describe("applyExemption", () => {
         it("leaves the verdict as it is without an exemption, and clears it, unknowns too, with one in force", () => {
-            assert.strictEqual(applyExemption(VERDICT, { kind: "none" }), VERDICT);
-            assert.deepStrictEqual(applyExemption(VERDICT, { kind: "exempt", entry }), { violations: [], unknowns: [] });
+            assert.strictEqual(applyExemption(VERDICT, { outcome: "none" }), VERDICT);
+            assert.deepStrictEqual(applyExemption(VERDICT, { outcome: "exempt", entry }), { violations: [], unknowns: [] });
         });
 
         it("keeps every violation, and the unknowns, saying why a matching exemption does not excuse it", () => {
-            const expired = applyExemption(VERDICT, { kind: "expired", entry });
+            const expired = applyExemption(VERDICT, { outcome: "expired", entry });
             assert.deepStrictEqual(expired.violations.map(v => v.message), [`Client certificates are not required. The ${describeEntry(entry)} ` +
                 `expired on ${entry.expires} and is no longer honoured.`]);
             assert.strictEqual(expired.unknowns, VERDICT.unknowns);
-            const rejected = applyExemption(VERDICT, { kind: "rejected", problems: [{ message: "no reason given" }, { message: "no expiry" }] });
+            const rejected = applyExemption(VERDICT, { outcome: "rejected", problems: [{ message: "no reason given" }, { message: "no expiry" }] });
             assert.match(rejected.violations[0].message, /An exemption matches but is not honoured: no reason given; no expiry\.$/);
-            const unknownTag = applyExemption(VERDICT, { kind: "undetermined", unknown: VERDICT.unknowns[0] });
+            const unknownTag = applyExemption(VERDICT, { outcome: "unknown", unknown: VERDICT.unknowns[0] });
             assert.match(unknownTag.violations[0].message, /exemption tag is unknown during preview, so it cannot excuse this yet\.$/);
         });
     });

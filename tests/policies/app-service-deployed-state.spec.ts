@@ -1,6 +1,6 @@
 import * as assert from "assert";
 import { AnalyzedResource, RuleConclusion } from "../../lib/analyzed-resources";
-import { ExemptionSet } from "../../lib/exemptions";
+import { ExemptionSet } from "../../lib/exemption-set";
 import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import {
     DEPLOYED_STATE_RULES,
@@ -63,6 +63,14 @@ describe("policies/app-service-deployed-state", () => {
         assert.deepStrictEqual(rest, []);
         assert.match(line.message, /^Deployed state of classic \(azure:appservice\/linuxWebApp:LinuxWebApp\) .*clientCertificateEnabled is false/);
         assert.strictEqual(line.urn, urnOf("classic", type));
+    });
+
+    it("names an app by the whole name part of its URN, `::` included (urn.go Name)", () => {
+        const type = "azure:appservice/linuxWebApp:LinuxWebApp";
+        const [line] = judge([{ type, urn: urnOf("api::v2", type), props: {
+            clientCertificateEnabled: false, clientCertificateMode: "Required", httpsOnly: true,
+        } }]);
+        assert.match(line.message, /^Deployed state of api::v2 \(azure:appservice\/linuxWebApp:LinuxWebApp\) /);
     });
 
     it("judges a slot on its own", () => {

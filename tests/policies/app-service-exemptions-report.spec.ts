@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { AnalyzedResource, RuleConclusion } from "../../lib/analyzed-resources";
 import { judgeResource } from "../../lib/app-service-judgement";
 import { ruleConclusionOf } from "../../lib/app-service-policy";
-import { ExemptionSet } from "../../lib/exemptions";
+import { ExemptionSet } from "../../lib/exemption-set";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { describeWithExemptionRecords, ExemptionRecord, exemptionRecordsIn } from "../../lib/exemption-records";
 import {
@@ -102,6 +102,16 @@ describe("azure-app-service-exemptions-report", () => {
         for (const line of lines) {
             assert.ok(!line.message.includes("\n"), `one line: ${line.message}`);
         }
+    });
+
+    it("names a resource by the whole name part of its URN, `::` included (urn.go Name)", () => {
+        const urn = urnOf("api::v2");
+        const set = ExemptionSet.parse(`exemptions:\n  - {urn: "${urn}", reason: "Partner client migrating", category: waiver, expires: "${inDays(60)}"}\n`,
+            RESOURCE_POLICY_NAMES);
+        const resources: StackResource[] = [{ type: WEB_APP, urn, props: DISABLED }];
+        assert.deepStrictEqual(report(resources, set).map(l => l.message), [
+            `exempt until ${inDays(60)} (60 days left): api::v2 (${WEB_APP}) from ${POLICY}, waiver "Partner client migrating" (entry #1).`,
+        ]);
     });
 
     it("reports entries of this stack and project that match nothing, and only those", () => {

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
 import { judgeWithExemptions } from "../../lib/applied-exemptions";
 import { appServiceProfileFor, CLASSIC_TYPES } from "../../lib/app-service-resources";
-import { ExemptionSet } from "../../lib/exemptions";
+import { ExemptionSet } from "../../lib/exemption-set";
 import { MINIMUM_TLS_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { minimumTlsRule, minimumTlsVersion, tlsVersionRank } from "../../policies/app-service-minimum-tls-version";
 import { ENCRYPTED_SECRET, ODD_VALUES } from "../helpers/odd-values";

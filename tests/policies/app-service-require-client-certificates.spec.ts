@@ -1,7 +1,7 @@
 import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
 import { judgeWithExemptions } from "../../lib/applied-exemptions";
-import { ExemptionSet } from "../../lib/exemptions";
+import { ExemptionSet } from "../../lib/exemption-set";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import {
     clientCertificateRule,

@@ -2,7 +2,7 @@ import * as assert from "assert";
 import { Secret } from "@pulumi/policy";
 import { judgeWithExemptions } from "../../lib/applied-exemptions";
 import { appServiceProfileFor, CLASSIC_TYPES } from "../../lib/app-service-resources";
-import { ExemptionSet } from "../../lib/exemptions";
+import { ExemptionSet } from "../../lib/exemption-set";
 import { HTTPS_ONLY_POLICY, RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { requireClientCertificates } from "../../policies/app-service-require-client-certificates";
 import { httpsOnlyRule, requireHttpsOnly } from "../../policies/app-service-require-https-only";

@@ -3,7 +3,7 @@
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { EXEMPTIONS_FILE_NAME } from "../../lib/exemptions";
+import { EXEMPTIONS_FILE_NAME } from "../../lib/exemptions-file";
 import { packFiles } from "../pack-files";
 
 export interface PackCopy {

@@ -5,6 +5,7 @@
 // can reproduce them simply by putting these values anywhere in a resource's properties.
 
 import { ARCHIVE_SIGNATURE, ASSET_SIGNATURE, SECRET_SIGNATURE, SIGNATURE_KEY, UNKNOWN_STRING } from "../../lib/wire-signatures";
+import { urnName } from "../../lib/urn";
 
 /** Sentinel the engine sends for a value not known until apply (e.g. during preview). */
 export const UNKNOWN = UNKNOWN_STRING;
@@ -50,10 +51,9 @@ export function resourceUrn(type: string, name: string, ctx: UrnContext = {}): s
     return `urn:pulumi:${ctx.stack ?? DEFAULT_STACK}::${ctx.project ?? DEFAULT_PROJECT}::${type}::${name}`;
 }
 
-/** The name segment of a URN (everything after the last `::`). */
+/** The name part of a URN: everything after its third `::`, as the engine reads it (lib/urn.ts). */
 export function nameFromUrn(urn: string): string {
-    const i = urn.lastIndexOf("::");
-    return i >= 0 ? urn.slice(i + 2) : urn;
+    return urnName(urn);
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [k: string]: JsonValue };

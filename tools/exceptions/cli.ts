@@ -2,7 +2,9 @@
 // Pulumi policy exceptions for the stacks exported (see exceptions.ts for the shape and its limits).
 import * as fs from "fs";
 import * as path from "path";
-import { EXEMPTIONS_FILE_NAME, ExemptionSet, packRoot } from "../../lib/exemptions";
+import { EXEMPTIONS_FILE_NAME } from "../../lib/exemptions-file";
+import { ExemptionSet } from "../../lib/exemption-set";
+import { packRoot } from "../../lib/pack-exemptions";
 import { PACK_NAME } from "../../lib/pack-metadata";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { parseCommandLine } from "../command-line";

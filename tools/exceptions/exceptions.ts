@@ -11,7 +11,7 @@
 // expiresInSeconds, a whole number of hours from 1 hour to 3650 days, left out for no expiry.
 import * as path from "path";
 import { ExemptionRecord } from "../../lib/exemption-records";
-import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, parseIsoDate } from "../../lib/exemptions";
+import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, parseIsoDate } from "../../lib/exemptions-file";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { buildConfigureMap } from "../analyzer/policy-pack-config";
 import { Subject } from "../preview/inputs";

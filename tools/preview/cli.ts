@@ -3,7 +3,7 @@
 
 import * as fs from "fs";
 import * as path from "path";
-import { packRoot } from "../../lib/exemptions";
+import { packRoot } from "../../lib/pack-exemptions";
 import { parseCommandLine } from "../command-line";
 import { buildConfigureMap, PolicyPackConfigDocument, PolicyPackConfigError, PolicyPackConfigFile, readPolicyPackConfigFile } from "../analyzer/policy-pack-config";
 import { bundledExamples, classifyInputs, InputError, InputSpec, loadProgram, loadStackExport, Subject } from "./inputs";

@@ -3,8 +3,9 @@
 
 import * as fs from "fs";
 import * as path from "path";
+import { EXEMPTIONS_FILE_NAME } from "../../lib/exemptions-file";
+import { parseUrn } from "../../lib/urn";
 import { isSecretEnvelope, secret } from "../analyzer/wire";
-import { EXEMPTIONS_FILE } from "./pack";
 import { CapturedResource, ProgramRunError, projectFileOf, runProgramUnderMocks } from "./run-under-mocks";
 
 /** A policy pack config file an example may carry next to its Pulumi.yaml. */
@@ -186,7 +187,7 @@ export async function loadProgram(spec: { source: string; dir: string }, stack: 
         stack: captured.stack,
         resources: captured.resources.map(fromCapture),
         policyConfigFile: fileNextTo(spec.dir, PROGRAM_POLICY_CONFIG_FILE),
-        exemptionsFile: fileNextTo(spec.dir, EXEMPTIONS_FILE),
+        exemptionsFile: fileNextTo(spec.dir, EXEMPTIONS_FILE_NAME),
     };
 }
 
@@ -214,12 +215,6 @@ interface ExportedResource {
     delete?: unknown;
     dependencies?: unknown;
     propertyDependencies?: unknown;
-}
-
-/** The stack and project a URN names: `urn:pulumi:<stack>::<project>::<type>::<name>`. */
-export function parseUrn(urn: string): { stack: string; project: string; type: string; name: string } | undefined {
-    const match = /^urn:pulumi:([^:]+)::([^:]+)::(.+?)::(.*)$/.exec(urn);
-    return match ? { stack: match[1], project: match[2], type: match[3], name: match[4] } : undefined;
 }
 
 function propertyMap(value: unknown, counts: SecretCounts): Record<string, unknown> {

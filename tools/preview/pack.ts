@@ -8,9 +8,9 @@ import * as path from "path";
 import { AnalyzerInfo } from "../analyzer/analyzer-client";
 import { copyPackWithExemptions, PackCopy } from "../analyzer/pack-copy";
 import { RunningPack, startPolicyPack } from "../analyzer/pack-process";
+import { EXEMPTIONS_FILE_NAME } from "../../lib/exemptions-file";
 import { packSources } from "../pack-files";
 
-export const EXEMPTIONS_FILE = "exemptions.yaml";
 
 export class PackError extends Error {
     constructor(message: string) {
@@ -120,7 +120,7 @@ export class PackPool {
         }
         const pack = await startPolicyPack(dir, { timeoutMs: 60_000, clockAt: this.opts.clockAt });
         const info = await pack.client.getAnalyzerInfo();
-        const own = path.join(this.packDir, EXEMPTIONS_FILE);
+        const own = path.join(this.packDir, EXEMPTIONS_FILE_NAME);
         return {
             pack,
             info,

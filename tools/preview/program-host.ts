@@ -77,6 +77,8 @@ export function stackUrn(stack: string, project: string): string {
 export function childUrn(stack: string, project: string, parentUrn: string | undefined, type: string, name: string): string {
     let qualified = type;
     if (parentUrn) {
+        // The parent's qualified type (urn.go QualifiedType). lib/urn.ts parseUrn is the pack's URN reader, but
+        // this file imports only built-ins (above); the URNs cut here are the ones this host made.
         const parentType = parentUrn.split("::")[2];
         if (parentType !== undefined && parentType !== STACK_TYPE) {
             qualified = `${parentType}$${type}`;

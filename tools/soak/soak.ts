@@ -16,7 +16,7 @@ import { AnalyzeResult, WireResource } from "../analyzer/analyzer-client";
 import { RunningPack, startPolicyPack } from "../analyzer/pack-process";
 import { buildConfigureMap } from "../analyzer/policy-pack-config";
 import { secret, UNKNOWN } from "../analyzer/wire";
-import { packRoot } from "../../lib/exemptions";
+import { packRoot } from "../../lib/pack-exemptions";
 
 interface Settings {
     calls: number;

@@ -28,6 +28,11 @@ describe("tools/analyzer wire", () => {
         assert.strictEqual(nameFromUrn("urn:pulumi:s::p::a:b:C::my-name"), "my-name");
     });
 
+    it("takes a name that holds :: whole, as the engine does (urn.go Name)", () => {
+        assert.strictEqual(nameFromUrn("urn:pulumi:s::p::a:b:C::api::v2"), "api::v2");
+        assert.strictEqual(nameFromUrn("urn:pulumi:s::p::my:c:P$a:b:C::child"), "child");
+    });
+
     it("normalises values for protobuf Struct with JSON semantics", () => {
         assert.deepStrictEqual(toJsonValue({ a: undefined, b: [undefined, 1], c: { d: null } }), { b: [null, 1], c: { d: null } });
         assert.throws(() => toJsonValue({ f: () => 1 }), /\$\.f: function cannot be sent/);

@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { ExemptionSet } from "../../../lib/exemptions";
+import { ExemptionSet } from "../../../lib/exemption-set";
 import { CLIENT_CERTIFICATES_POLICY, HTTPS_ONLY_POLICY, MINIMUM_TLS_POLICY, RESOURCE_POLICY_NAMES } from "../../../lib/policy-names";
 import { runExceptionsCli } from "../../../tools/exceptions/cli";
 import {
@@ -128,7 +128,7 @@ describe("tools/exceptions: exemptions.yaml as Pulumi policy exceptions", () => 
             for (const [urn, policies] of targetsOf(exception)) {
                 for (const policy of policies) {
                     const decision = exemptions.decide(urn, policy, NOW);
-                    assert.ok(decision.kind === "exempt" && decision.entry === entry, `${urn} ${policy}: ${decision.kind}`);
+                    assert.ok(decision.outcome === "exempt" && decision.entry === entry, `${urn} ${policy}: ${decision.outcome}`);
                 }
             }
         }

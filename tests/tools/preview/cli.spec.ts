@@ -3,7 +3,7 @@ import * as assert from "assert";
 import * as fs from "fs";
 import * as os from "os";
 import * as path from "path";
-import { parseUrn } from "../../../tools/preview/inputs";
+import { parseUrn } from "../../../lib/urn";
 import { EXAMPLES, REPO_ROOT, runCliCaptured, TIMEOUT_MS } from "./helpers";
 
 const EXPORTS = path.join(EXAMPLES, "stack-exports");
