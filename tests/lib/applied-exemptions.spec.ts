@@ -7,27 +7,15 @@ import { ExemptionSet } from "../../lib/exemption-set";
 import { Unknown } from "../../lib/observed-values";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
 import { clientCertificateRule } from "../../policies/app-service-require-client-certificates";
-import { isoDaysFrom } from "../helpers/dates";
+import { WEB_APP, WEBSHOP_EXEMPTIONS_FILE, WEBSHOP_NOW, webshopInDays, webshopUrn } from "../helpers/exemptions";
 import { UNKNOWN } from "../helpers/policy-test-utils";
 
-const NOW = new Date(Date.UTC(2030, 5, 1, 8));
-const inDays = (days: number) => isoDaysFrom(NOW, days);
-const WEB_APP = "azure-native:web:WebApp";
-const urnOf = (name: string, type = WEB_APP) => `urn:pulumi:prod::webshop::${type}::${name}`;
+const NOW = WEBSHOP_NOW;
+const inDays = webshopInDays;
+const urnOf = webshopUrn;
 const DISABLED = { clientCertEnabled: false, httpsOnly: true };
 
-const FILE = `
-settings:
-  tagExemptions: {allowed: true}
-exemptions:
-  - {urn: "${urnOf("exempt-app")}", reason: "Partner client migrating", category: waiver, expires: "${inDays(60)}", ticket: SEC-1, approvedBy: jane}
-  - {urn: "${urnOf("soon-app")}", reason: "Ends soon", category: waiver, expires: "${inDays(3)}"}
-  - {urn: "${urnOf("expired-app")}", reason: "Was migrating", category: waiver, expires: "${inDays(-2)}"}
-  - {urn: "${urnOf("stale-app")}", reason: "Behind Front Door", category: mitigated}
-  - {urn: "${urnOf("gone-app")}", reason: "Deleted app", category: mitigated}
-  - {urn: "urn:pulumi:prod::payments::*::other", reason: "Another project", category: mitigated}
-  - {urn: "${urnOf("broken-app")}", reason: "Bad date", category: waiver, expires: "2030-02-30"}
-`;
+const FILE = WEBSHOP_EXEMPTIONS_FILE;
 const exemptions = ExemptionSet.parse(FILE, RESOURCE_POLICY_NAMES);
 
 const VERDICT: RuleVerdict = {

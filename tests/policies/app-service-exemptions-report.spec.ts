@@ -4,7 +4,7 @@ import { judgeResource } from "../../lib/app-service-judgement";
 import { ruleConclusionOf } from "../../lib/app-service-policy";
 import { ExemptionSet } from "../../lib/exemption-set";
 import { RESOURCE_POLICY_NAMES } from "../../lib/policy-names";
-import { describeWithExemptionRecords, ExemptionRecord, exemptionRecordsIn } from "../../lib/exemption-records";
+import { exemptionRecordsIn } from "../../lib/exemption-records";
 import {
     arrangeLines,
     buildExemptionReport,
@@ -14,29 +14,17 @@ import {
     StackResource,
 } from "../../policies/app-service-exemptions-report";
 import { clientCertificateRule } from "../../policies/app-service-require-client-certificates";
-import { isoDaysFrom } from "../helpers/dates";
+import { WEB_APP, WEBSHOP_EXEMPTIONS_FILE, WEBSHOP_NOW, webshopInDays, webshopUrn } from "../helpers/exemptions";
 import { UNKNOWN } from "../helpers/policy-test-utils";
 
-const NOW = new Date(Date.UTC(2030, 5, 1, 8));
-const inDays = (days: number) => isoDaysFrom(NOW, days);
+const NOW = WEBSHOP_NOW;
+const inDays = webshopInDays;
 const POLICY = clientCertificateRule.name;
-const WEB_APP = "azure-native:web:WebApp";
-const urnOf = (name: string, type = WEB_APP) => `urn:pulumi:prod::webshop::${type}::${name}`;
+const urnOf = webshopUrn;
 const COMPLIANT = { clientCertEnabled: true, clientCertMode: "Required", httpsOnly: true };
 const DISABLED = { clientCertEnabled: false, httpsOnly: true };
 
-const FILE = `
-settings:
-  tagExemptions: {allowed: true}
-exemptions:
-  - {urn: "${urnOf("exempt-app")}", reason: "Partner client migrating", category: waiver, expires: "${inDays(60)}", ticket: SEC-1, approvedBy: jane}
-  - {urn: "${urnOf("soon-app")}", reason: "Ends soon", category: waiver, expires: "${inDays(3)}"}
-  - {urn: "${urnOf("expired-app")}", reason: "Was migrating", category: waiver, expires: "${inDays(-2)}"}
-  - {urn: "${urnOf("stale-app")}", reason: "Behind Front Door", category: mitigated}
-  - {urn: "${urnOf("gone-app")}", reason: "Deleted app", category: mitigated}
-  - {urn: "urn:pulumi:prod::payments::*::other", reason: "Another project", category: mitigated}
-  - {urn: "${urnOf("broken-app")}", reason: "Bad date", category: waiver, expires: "2030-02-30"}
-`;
+const FILE = WEBSHOP_EXEMPTIONS_FILE;
 const exemptions = ExemptionSet.parse(FILE, RESOURCE_POLICY_NAMES);
 
 const STACK: StackResource[] = [
@@ -210,20 +198,6 @@ describe("azure-app-service-exemptions-report: records for programs", () => {
         return diagnostics;
     }
     const recordsOf = (diagnostics: { description?: string }[]) => diagnostics.flatMap(d => exemptionRecordsIn(d.description));
-
-    it("reads back what it writes, after the policy's own description", () => {
-        const records: ExemptionRecord[] = [
-            { status: "in force", urn: urnOf("exempt-app"), exemptFrom: [POLICY], entry: 1, source: "file", category: "waiver", reason: "a \"quoted\"\nreason", expires: inDays(60) },
-            { status: "refused", exemptFrom: [], entry: 7 },
-        ];
-        const description = describeWithExemptionRecords("The report.", records);
-        assert.ok(description.startsWith("The report.\n"), description);
-        assert.deepStrictEqual(exemptionRecordsIn(description), records);
-        assert.strictEqual(describeWithExemptionRecords("The report.", []), "The report.");
-        assert.deepStrictEqual(exemptionRecordsIn("The report."), []);
-        assert.deepStrictEqual(exemptionRecordsIn(undefined), []);
-        assert.deepStrictEqual(exemptionRecordsIn("The report.\nexemption-records: {not json"), []);
-    });
 
     it("says which entry excuses which app from which policies, whether the lines are folded or not", () => {
         for (const choice of ["actionable", "every-line"] as const) {
