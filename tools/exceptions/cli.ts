@@ -74,10 +74,10 @@ export async function runExceptionsCli(argv: readonly string[], io: CliIo = proc
     const subjects: Subject[] = [];
     let failed = false;
     for (const spec of classifyInputs(positionals)) {
-        if (spec.kind === "error") {
+        if (spec.form === "error") {
             io.err(`${spec.error.message}\n`);
             failed = true;
-        } else if (spec.kind === "program") {
+        } else if (spec.form === "program") {
             io.err(`${spec.source}: a Pulumi program; give its stack export (pulumi stack export --file <stack>.json), whose URNs are the real ones\n`);
             failed = true;
         } else {

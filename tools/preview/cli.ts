@@ -166,7 +166,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const specs: InputSpec[] = positionals.length > 0 ? classifyInputs(positionals) : bundledExamples(path.join(repoRoot, "examples"));
     const runLimited = limited<Subject>(PROGRAM_CONCURRENCY);
     // Programs start running at once (each in its own process) while the pack starts.
-    const loading = specs.map(spec => spec.kind === "program"
+    const loading = specs.map(spec => spec.form === "program"
         ? runLimited(() => loadProgram(spec, values.stack, { verbose: values.verbose, packDir })).catch((error: unknown) => error)
         : undefined);
     loading.forEach(p => p?.catch(() => undefined));
@@ -174,15 +174,15 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
     const pool = new PackPool(packDir);
     const reports: SubjectReport[] = [];
     const errors: RunReport["errors"] = [];
-    const exportCount = specs.filter(s => s.kind === "stack export").length;
+    const exportCount = specs.filter(s => s.form === "stack export").length;
     let exportIndex = 0;
     try {
         for (const [i, spec] of specs.entries()) {
             try {
                 let subjects: Subject[];
-                if (spec.kind === "error") {
+                if (spec.form === "error") {
                     throw spec.error;
-                } else if (spec.kind === "stack export") {
+                } else if (spec.form === "stack export") {
                     if (exportCount > 1) {
                         io.stderr(`[${++exportIndex}/${exportCount}] ${spec.source}\n`);
                     }
@@ -212,7 +212,7 @@ export async function runCli(argv: readonly string[], io: CliIo = processIo): Pr
                     io.stderr(`error: ${(error as Error).message}\n`);
                     return EXIT_USAGE;
                 }
-                const source = error instanceof InputError ? error.source : spec.kind === "error" ? spec.error.source : spec.source;
+                const source = error instanceof InputError ? error.source : spec.form === "error" ? spec.error.source : spec.source;
                 const message = error instanceof PolicyPackConfigError ? error.problems.join("; ") : (error as Error).message;
                 errors.push({ source, message });
                 io.stderr(`error: ${source}: ${message}\n`);

@@ -87,7 +87,7 @@ export interface SubjectResource {
 
 /** One program run or one exported stack: judged together, reported together. */
 export interface Subject {
-    readonly kind: "program" | "stack export";
+    readonly form: "program" | "stack export";
     /** The path the user gave (or the example's), as shown in reports. */
     readonly source: string;
     readonly project: string;
@@ -117,9 +117,9 @@ export class InputError extends Error {
 
 /** A path the user gave, sorted into what it is. */
 export type InputSpec =
-    | { readonly kind: "program"; readonly source: string; readonly dir: string }
-    | { readonly kind: "stack export"; readonly source: string; readonly file: string }
-    | { readonly kind: "error"; readonly error: InputError };
+    | { readonly form: "program"; readonly source: string; readonly dir: string }
+    | { readonly form: "stack export"; readonly source: string; readonly file: string }
+    | { readonly form: "error"; readonly error: InputError };
 
 export function isProgramDir(dir: string): boolean {
     return projectFileOf(dir) !== undefined;
@@ -131,21 +131,21 @@ export function classifyInputs(paths: readonly string[]): InputSpec[] {
     for (const given of paths) {
         const full = path.resolve(given);
         if (!fs.existsSync(full)) {
-            specs.push({ kind: "error", error: new InputError(given, "no such file or directory") });
+            specs.push({ form: "error", error: new InputError(given, "no such file or directory") });
         } else if (fs.statSync(full).isDirectory()) {
             if (isProgramDir(full)) {
-                specs.push({ kind: "program", source: given, dir: full });
+                specs.push({ form: "program", source: given, dir: full });
                 continue;
             }
             const files = fs.readdirSync(full).filter(f => f.endsWith(".json")).sort();
             if (files.length === 0) {
-                specs.push({ kind: "error", error: new InputError(given, "neither a Pulumi program (no Pulumi.yaml) nor a directory of stack export .json files") });
+                specs.push({ form: "error", error: new InputError(given, "neither a Pulumi program (no Pulumi.yaml) nor a directory of stack export .json files") });
             }
             for (const file of files) {
-                specs.push({ kind: "stack export", source: path.join(given, file), file: path.join(full, file) });
+                specs.push({ form: "stack export", source: path.join(given, file), file: path.join(full, file) });
             }
         } else {
-            specs.push({ kind: "stack export", source: given, file: full });
+            specs.push({ form: "stack export", source: given, file: full });
         }
     }
     return specs;
@@ -156,7 +156,7 @@ export function bundledExamples(examplesDir: string): InputSpec[] {
     return fs.readdirSync(examplesDir).sort()
         .map(name => path.join(examplesDir, name))
         .filter(dir => fs.statSync(dir).isDirectory() && isProgramDir(dir))
-        .map(dir => ({ kind: "program" as const, source: path.relative(process.cwd(), dir) || ".", dir }));
+        .map(dir => ({ form: "program" as const, source: path.relative(process.cwd(), dir) || ".", dir }));
 }
 
 function fileNextTo(dir: string, name: string): string | undefined {
@@ -181,7 +181,7 @@ export async function loadProgram(spec: { source: string; dir: string }, stack: 
         throw new InputError(spec.source, `${(error as Error).message}${more}`);
     }
     return {
-        kind: "program",
+        form: "program",
         source: spec.source,
         project: captured.project,
         stack: captured.stack,
@@ -304,12 +304,12 @@ export function loadStackExport(source: string, file: string): Subject[] {
     const all = [...stacks.values()];
     if (all.length === 0) {
         return [{
-            kind: "stack export", source, project: "(empty stack)", stack: path.basename(file, ".json"), resources: [],
+            form: "stack export", source, project: "(empty stack)", stack: path.basename(file, ".json"), resources: [],
             pendingDeletes: 0, secrets: { decoded: 0, encrypted: 0 }, exportVersion: root.version as number,
         }];
     }
     return all.map((s, i) => ({
-        kind: "stack export" as const,
+        form: "stack export" as const,
         source,
         project: s.project,
         stack: s.stack,

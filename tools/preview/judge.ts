@@ -77,7 +77,7 @@ export interface Counts {
 }
 
 export interface SubjectReport {
-    readonly kind: Subject["kind"];
+    readonly form: Subject["form"];
     readonly source: string;
     readonly project: string;
     readonly stack: string;
@@ -213,11 +213,11 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
     await client.configure(reportDisabled
         ? { ...opts.configureMap, [EXEMPTIONS_REPORT_POLICY]: { ...opts.configureMap[EXEMPTIONS_REPORT_POLICY], enforcementLevel: "advisory" } }
         : opts.configureMap);
-    await client.configureStack({ stack: subject.stack, project: subject.project, dryRun: subject.kind === "program" });
+    await client.configureStack({ stack: subject.stack, project: subject.project, dryRun: subject.form === "program" });
 
     // The engine's order: the resource rules' conclusions on the inputs are what the exemptions report
     // relies on when AnalyzeStack comes (lib/analyzed-resources.ts).
-    const mode = subject.kind === "program" ? "deployment" : "snapshot";
+    const mode = subject.form === "program" ? "deployment" : "snapshot";
     const run = await runLikeEngine(client, subject.resources.map(toRun), { mode });
     const perResource = run.analyses;
     const stackResult = run.stack;
@@ -261,7 +261,7 @@ export async function judgeSubject(started: StartedPack, subject: Subject, opts:
     const all = [...resources.flatMap(r => r.findings), ...stackFindings];
     const count = (status: ResourceStatus) => resources.filter(r => r.status === status).length;
     return {
-        kind: subject.kind,
+        form: subject.form,
         source: subject.source,
         project: subject.project,
         stack: subject.stack,

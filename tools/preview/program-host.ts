@@ -52,13 +52,13 @@ export interface CapturedResource {
 /** Why a program could not run, sorted so the parent can say what to do about it. */
 export type HostFailure =
     /** A package the program (or one of its packages) imports is not installed. */
-    | { readonly kind: "missing-package"; readonly packages: string[]; readonly requiredBy?: string; readonly detail: string }
+    | { readonly cause: "missing-package"; readonly packages: string[]; readonly requiredBy?: string; readonly detail: string }
     /** The entry point itself is not there. */
-    | { readonly kind: "missing-entry-point"; readonly entryPoint: string; readonly detail: string }
+    | { readonly cause: "missing-entry-point"; readonly entryPoint: string; readonly detail: string }
     /** TypeScript or JavaScript that does not compile: the message says where, no stack needed. */
-    | { readonly kind: "compile"; readonly message: string; readonly detail: string }
+    | { readonly cause: "compile"; readonly message: string; readonly detail: string }
     /** Anything else the program threw. */
-    | { readonly kind: "program"; readonly message: string; readonly detail: string };
+    | { readonly cause: "program"; readonly message: string; readonly detail: string };
 
 export type HostResult =
     | { readonly ok: true; readonly resources: CapturedResource[] }
@@ -319,7 +319,7 @@ function packageInstalled(pkg: string, fromFile: string | undefined): boolean {
 export function classifyFailure(error: unknown, program: string): HostFailure {
     const detail = errorDetail(error);
     if (!(error instanceof Error)) {
-        return { kind: "program", message: String(error), detail };
+        return { cause: "program", message: String(error), detail };
     }
     const code = (error as NodeJS.ErrnoException).code;
     if (code === "MODULE_NOT_FOUND") {
@@ -329,21 +329,21 @@ export function classifyFailure(error: unknown, program: string): HostFailure {
         const pkg = packageOfSpecifier(specifier);
         // A path the installed package does not have is the program's mistake, not a missing install.
         if (pkg && !packageInstalled(pkg, requiredBy)) {
-            return { kind: "missing-package", packages: [pkg], requiredBy, detail };
+            return { cause: "missing-package", packages: [pkg], requiredBy, detail };
         }
         if (specifier === "" || path.resolve(specifier) === path.resolve(program)) {
-            return { kind: "missing-entry-point", entryPoint: specifier || program, detail };
+            return { cause: "missing-entry-point", entryPoint: specifier || program, detail };
         }
-        return { kind: "program", message: error.message.split("\n")[0], detail };
+        return { cause: "program", message: error.message.split("\n")[0], detail };
     }
     if (code === "ERR_MODULE_NOT_FOUND") {
         // ES modules: "Cannot find package 'x' imported from /path/file.js" (or "Cannot find module '/path' ...").
         const match = /Cannot find (package|module) '([^']+)' imported from (.+)$/m.exec(error.message);
         const pkg = match && match[1] === "package" ? packageOfSpecifier(match[2]) : undefined;
         if (pkg && !packageInstalled(pkg, match![3].trim())) {
-            return { kind: "missing-package", packages: [pkg], requiredBy: match![3].trim(), detail };
+            return { cause: "missing-package", packages: [pkg], requiredBy: match![3].trim(), detail };
         }
-        return { kind: "program", message: error.message.split("\n")[0], detail };
+        return { cause: "program", message: error.message.split("\n")[0], detail };
     }
     if (error.name === "TSError") {
         // Type-checking reports a package that is not installed as TS2307; only those Node cannot resolve
@@ -361,17 +361,17 @@ export function classifyFailure(error: unknown, program: string): HostFailure {
             }
         }
         if (missing.size > 0) {
-            return { kind: "missing-package", packages: [...missing], requiredBy, detail };
+            return { cause: "missing-package", packages: [...missing], requiredBy, detail };
         }
-        return { kind: "compile", message: error.message.replace(/^⨯ Unable to compile TypeScript:\s*/, ""), detail };
+        return { cause: "compile", message: error.message.replace(/^⨯ Unable to compile TypeScript:\s*/, ""), detail };
     }
     if (error.name === "SyntaxError") {
         // run.ts hides the stack frames of a SyntaxError: the first lines of its stack say where it is.
         const stack = error.stack ?? error.message;
         const at = stack.indexOf(error.message);
-        return { kind: "compile", message: at >= 0 ? stack.slice(0, at + error.message.length) : error.message, detail };
+        return { cause: "compile", message: at >= 0 ? stack.slice(0, at + error.message.length) : error.message, detail };
     }
-    return { kind: "program", message: `${error.name}: ${error.message}`, detail };
+    return { cause: "program", message: `${error.name}: ${error.message}`, detail };
 }
 
 async function hostMain(spec: HostSpec): Promise<HostResult> {

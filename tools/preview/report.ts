@@ -45,7 +45,7 @@ function describeSubject(s: SubjectReport): string {
     const exemptions = s.exemptionsFile
         ? `exemptions: ${path.relative(process.cwd(), s.exemptionsFile)}${s.exemptionsInCopy ? " (in a temporary copy of the pack)" : ""}`
         : "exemptions: none";
-    return `${s.kind === "program" ? "Program" : "Stack export"} ${s.source} (project ${s.project}, stack ${s.stack}; ` +
+    return `${s.form === "program" ? "Program" : "Stack export"} ${s.source} (project ${s.project}, stack ${s.stack}; ` +
         `policy config: ${s.policyConfig}; ${exemptions})`;
 }
 
@@ -129,7 +129,7 @@ export function formatJson(report: RunReport): string {
         pack: report.subjects[0]?.pack,
         exitCode: report.exitCode,
         stacks: report.subjects.map(s => ({
-            kind: s.kind,
+            kind: s.form,
             source: s.source,
             project: s.project,
             stack: s.stack,

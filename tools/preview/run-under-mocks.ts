@@ -321,7 +321,7 @@ function missingDependencies(plan: NodeRunPlan, packages: string[], requiredBy: 
 
 function fromHostFailure(plan: NodeRunPlan, failure: HostFailure, stderr: string): ProgramRunError {
     const detail = [failure.detail, stderr.trim() ? `program output (stderr):\n${stderr.trim()}` : ""].filter(Boolean).join("\n");
-    switch (failure.kind) {
+    switch (failure.cause) {
         case "missing-package":
             return missingDependencies(plan, failure.packages, failure.requiredBy, detail);
         case "missing-entry-point":

@@ -160,7 +160,7 @@ describe("tools/exceptions: exemptions.yaml as Pulumi policy exceptions", () => 
         const many = Array.from({ length: 250 }, (_, i) => ({
             urn: URN(`azure-native:web:WebApp::app-${i}`), type: "azure-native:web:WebApp", name: `app-${i}`, inputs: {}, outputs: {},
         }));
-        const stack: Subject = { kind: "stack export", source: "many.json", project: "webshop", stack: "prod", resources: many };
+        const stack: Subject = { form: "stack export", source: "many.json", project: "webshop", stack: "prod", resources: many };
         const set = `exemptions:\n  - urn: "urn:pulumi:prod::webshop::*"\n    policies: [${HTTPS_ONLY_POLICY}]\n    reason: r\n    category: mitigated\n`;
         const [only] = (await exceptionsByPack(set, [stack], NOW, "p")).exceptions;
         assert.deepStrictEqual(only.exception.match.map(m => m.targets.length), [100, 100, 50]);

@@ -28,7 +28,7 @@ const ARM_DEPLOYMENT = resource("azure-native:resources:Deployment", "arm-site",
     },
 });
 const STORAGE = resource("azure-native:storage:StorageAccount", "logs", {});
-const SUBJECT: Subject = { kind: "stack export", source: "prod.json", project: "webshop", stack: "prod", resources: [DISABLED_APP, ARM_DEPLOYMENT, STORAGE] };
+const SUBJECT: Subject = { form: "stack export", source: "prod.json", project: "webshop", stack: "prod", resources: [DISABLED_APP, ARM_DEPLOYMENT, STORAGE] };
 
 describe("tools/preview: judging from the pack's answers", function () {
     this.timeout(120_000);

@@ -165,17 +165,17 @@ describe("tools/preview run-under-mocks: from Pulumi.yaml to a Node.js run", () 
             Object.assign(new Error(`Cannot find module '${specifier}'\nRequire stack:\n- ${stack.join("\n- ")}`), { code: "MODULE_NOT_FOUND", requireStack: stack });
         const missing = notFound("@pulumi/random", ["/p/index.js"]);
         assert.deepStrictEqual(classifyFailure(missing, "/p"),
-            { kind: "missing-package", packages: ["@pulumi/random"], requiredBy: "/p/index.js", detail: missing.stack });
-        assert.strictEqual(classifyFailure(notFound("/p/", ["/host.js"]), "/p").kind, "missing-entry-point");
+            { cause: "missing-package", packages: ["@pulumi/random"], requiredBy: "/p/index.js", detail: missing.stack });
+        assert.strictEqual(classifyFailure(notFound("/p/", ["/host.js"]), "/p").cause, "missing-entry-point");
         // An installed package without the path the program asks for: the program's mistake, not an install.
         const subpath = notFound("@pulumi/pulumi/no-such-module", [path.join(__dirname, "program.js")]);
         assert.deepStrictEqual(classifyFailure(subpath, "/p"),
-            { kind: "program", message: "Cannot find module '@pulumi/pulumi/no-such-module'", detail: subpath.stack });
+            { cause: "program", message: "Cannot find module '@pulumi/pulumi/no-such-module'", detail: subpath.stack });
         const esm = Object.assign(new Error("Cannot find package '@pulumi/random' imported from /p/index.mjs"), { code: "ERR_MODULE_NOT_FOUND" });
         assert.deepStrictEqual((classifyFailure(esm, "/p") as { packages: string[] }).packages, ["@pulumi/random"]);
         const tsError = Object.assign(new Error("⨯ Unable to compile TypeScript:\nindex.ts(1,1): error TS2322: nope"), { name: "TSError", diagnostics: [] });
-        assert.deepStrictEqual([classifyFailure(tsError, "/p").kind, (classifyFailure(tsError, "/p") as { message: string }).message],
+        assert.deepStrictEqual([classifyFailure(tsError, "/p").cause, (classifyFailure(tsError, "/p") as { message: string }).message],
             ["compile", "index.ts(1,1): error TS2322: nope"]);
-        assert.strictEqual(classifyFailure(new TypeError("x is undefined"), "/p").kind, "program");
+        assert.strictEqual(classifyFailure(new TypeError("x is undefined"), "/p").cause, "program");
     });
 });
