@@ -89,6 +89,10 @@ export interface AppServiceRule<Options extends AppServiceOptions> extends RuleM
     remediate?(resource: ObservedResource, props: Record<string, unknown>, options: Options): Record<string, unknown> | undefined;
 }
 
+/** Any rule, whatever its options: for lists of rules, where each keeps its own options type. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyAppServiceRule = AppServiceRule<any>;
+
 export function observeResource(profile: AppServiceResourceProfile, props: unknown): ObservedResource {
     return { profile, read: (...path: string[]) => observe(props, path) };
 }

@@ -19,7 +19,7 @@
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { analysedInputs, AnalyzedResource, configuredRule } from "../lib/analyzed-resources";
 import { judgeResource } from "../lib/app-service-judgement";
-import { AppServiceRule } from "../lib/app-service-rule";
+import { AnyAppServiceRule } from "../lib/app-service-rule";
 import { applyExemption, exemptionTagValue } from "../lib/applied-exemptions";
 import { appServiceProfileFor, AppServiceResourceProfile } from "../lib/app-service-resources";
 import { ExemptionSet } from "../lib/exemption-set";
@@ -32,12 +32,8 @@ import { urnName } from "../lib/urn";
 import { clientCertificateRule } from "./app-service-require-client-certificates";
 import { httpsOnlyRule } from "./app-service-require-https-only";
 
-// Typed loosely so that each rule keeps its own options type.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-type AnyRule = AppServiceRule<any>;
-
 /** The rules judged on the deployed state: mutual TLS, and HTTPS only, without which it is bypassed. */
-export const DEPLOYED_STATE_RULES: readonly AnyRule[] = [clientCertificateRule, httpsOnlyRule];
+export const DEPLOYED_STATE_RULES: readonly AnyAppServiceRule[] = [clientCertificateRule, httpsOnlyRule];
 
 export interface DeployedResource {
     readonly type: string;
@@ -81,7 +77,7 @@ export function splitFix(message: string): { problem: string; why?: string } {
 }
 
 /** The properties a rule cannot judge an app without, as the resource type names them. */
-export function requiredOutputs(rule: AnyRule, profile: AppServiceResourceProfile): string[] | undefined {
+export function requiredOutputs(rule: AnyAppServiceRule, profile: AppServiceResourceProfile): string[] | undefined {
     if (rule === httpsOnlyRule) {
         return [profile.properties.httpsOnly];
     }
@@ -118,7 +114,7 @@ function wayOut(seen: AnalyzedResource | undefined, ruleName: string): string {
  */
 export function judgeDeployedState(
     resources: readonly DeployedResource[],
-    rules: readonly AnyRule[],
+    rules: readonly AnyAppServiceRule[],
     context: DeployedStateContext,
 ): DeployedStateLine[] {
     const lines: DeployedStateLine[] = [];

@@ -3,7 +3,7 @@
 // and, as a mandatory violation, every entry the pack refuses to honour.
 import { PolicyResource, ReportViolation, StackValidationArgs, StackValidationPolicy } from "@pulumi/policy";
 import { describeEntry } from "../lib/applied-exemptions";
-import { AppServiceRule } from "../lib/app-service-rule";
+import { AnyAppServiceRule } from "../lib/app-service-rule";
 import { daysLeft, EXEMPTIONS_FILE_NAME, ExemptionEntry, ExemptionProblem } from "../lib/exemptions-file";
 import { ExemptionSet } from "../lib/exemption-set";
 import { packExemptions } from "../lib/pack-exemptions";
@@ -70,10 +70,6 @@ export interface StackResource {
     readonly urn: string;
     readonly props: unknown;
 }
-
-// Typed loosely so that each rule keeps its own options type.
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
-export type AnyAppServiceRule = AppServiceRule<any>;
 
 /** Each resource rule under its name in the pack's one list of them (lib/policy-names.ts). */
 export const RULES_BY_NAME = {
