@@ -90,8 +90,9 @@ export function inputsPassWithoutExemptions(urn: string, policyName: string): bo
 // The config the engine gave each resource rule, as the rule last read it in this process. The SDK hands a
 // policy only its own config (@pulumi/policy server.js makeGetConfigFun), so a stack policy that applies a
 // resource rule to the outputs (policies/app-service-deployed-state.ts) learns the rule's options here: one
-// config change reaches both. The SDK calls every resource policy on every resource, so one Analyze call of
-// any resource is enough; the config is the same for a whole run (one Configure call per analyzer process).
+// config change reaches both. The SDK calls every enabled resource policy on every resource (never a disabled
+// one), so one Analyze call of any resource is enough; the config is the same for a whole run (one Configure
+// call per analyzer process).
 const ruleConfigs = new Map<string, { readonly config: unknown }>();
 
 /** Called by a resource policy whenever it reads its config (Analyze or Remediate). */

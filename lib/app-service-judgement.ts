@@ -1,7 +1,7 @@
 // Judges one Pulumi resource against one rule, before exemptions: every site it deploys (itself, or the sites
 // inside its ARM-shaped properties or template), each placed in or out of the rule's scope, with what the
 // pack cannot resolve reported at the level the rule's options set. Pure apart from reading the properties:
-// lib/app-service-policy.ts turns a judgement into SDK calls, and stack policies and tools reuse it.
+// lib/app-service-policy.ts turns a judgement into SDK calls, and the deployed-state policy reuses it on outputs.
 import { appScope } from "./app-service-scope";
 import {
     AppServiceOptions,

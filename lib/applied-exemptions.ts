@@ -29,15 +29,15 @@ export function applyExemption(verdict: RuleVerdict, decision: ExemptionDecision
         case "unknown": {
             // Known violations stand: an exemption tag the engine does not know yet cannot excuse them.
             const note = " The resource's exemption tag is unknown during preview, so it cannot excuse this yet.";
-            return { ...verdict, violations: verdict.violations.map(v => ({ message: v.message + note })) };
+            return { ...verdict, violations: verdict.violations.map(v => ({ ...v, message: v.message + note })) };
         }
         case "expired": {
             const note = ` The ${describeEntry(decision.entry)} expired on ${decision.entry.expires} and is no longer honoured.`;
-            return { ...verdict, violations: verdict.violations.map(v => ({ message: v.message + note })) };
+            return { ...verdict, violations: verdict.violations.map(v => ({ ...v, message: v.message + note })) };
         }
         case "rejected": {
             const note = ` An exemption matches but is not honoured: ${decision.problems.map(p => p.message).join("; ")}.`;
-            return { ...verdict, violations: verdict.violations.map(v => ({ message: v.message + note })) };
+            return { ...verdict, violations: verdict.violations.map(v => ({ ...v, message: v.message + note })) };
         }
     }
 }

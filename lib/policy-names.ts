@@ -1,6 +1,6 @@
 // Every policy of the pack by name. RESOURCE_POLICY_NAMES is the one list of the pack's resource rules: the
-// exemptions file is checked against it without importing the policies, the exemptions report and the
-// pack take their rules from it (policies/app-service-exemptions-report.ts RULES_BY_NAME, whose type makes
+// exemptions file is checked against it without importing the policies, the exemptions report takes its
+// rules from it (policies/app-service-exemptions-report.ts RULES_BY_NAME, whose type makes
 // a name without a rule, or a rule without a name, a compile error), and tests/protocol/metadata.protocol.spec.ts
 // checks that the pack the CLI starts has exactly these resource policies.
 export const CLIENT_CERTIFICATES_POLICY = "azure-app-service-require-client-certificates";

@@ -57,7 +57,7 @@ export interface DeployedStateContext {
     readonly analysed: (urn: string) => AnalyzedResource | undefined;
     /**
      * The config the engine gave each resource rule in this process, or undefined where the rule has not
-     * been called: the rule's defaults apply then, and the message says so.
+     * been called (disabled, or no resource analysed): such a rule is not applied to the outputs.
      */
     readonly ruleConfig: (policyName: string) => { readonly config: unknown } | undefined;
 }
@@ -97,14 +97,15 @@ const DRIFT = "This is drift: the program's inputs, judged in this run, comply, 
     "Pulumi (the Azure portal, the Azure CLI, an ARM deployment). Fix: `pulumi up --refresh` puts the program's " +
     "compliant settings back; then find out who changed it.";
 const EITHER_WAY = "Fix: when the program's inputs comply, `pulumi up --refresh` puts them back; when they do not, " +
-    "correct the program, then `pulumi up`. (The resource rules did not judge this resource's inputs in this run.)";
+    "correct the program, then `pulumi up`.";
 
 function wayOut(seen: AnalyzedResource | undefined, ruleName: string): string {
     const conclusion = seen?.rules.get(ruleName)?.conclusion;
     if (conclusion === "no violations") {
         return DRIFT;
     }
-    return EITHER_WAY;
+    // The inputs were judged but say nothing either way (unknown, or beyond the rule's scope), or were not judged.
+    return conclusion === undefined ? `${EITHER_WAY} (The resource rules did not judge this resource's inputs in this run.)` : EITHER_WAY;
 }
 
 /**
@@ -144,14 +145,24 @@ export function judgeDeployedState(
                 // Created in this update: what Azure will hold is not known yet, and `up` judges it.
                 continue;
             }
+            const configured = context.ruleConfig(rule.name);
+            if (!configured) {
+                // The SDK calls every enabled resource policy on every resource it analyses and never calls a disabled
+                // one (@pulumi/policy server.js): a rule not called in this run is disabled, or no resource was
+                // analysed, and its options are unknown. A disabled rule is enforced nowhere, so not here either.
+                continue;
+            }
+            const judgement = judgeResource(rule, resource.type, resource.props, configured.config);
+            if (judgement.outcome !== "judged") {
+                // Beyond the rule's scope under its options (a function app left out, say): nothing to judge or miss.
+                continue;
+            }
             const absent = required.filter((_, i) => values[i] === undefined || values[i] === null);
             if (absent.length > 0) {
                 absent.forEach(property => missing.add(property));
                 continue;
             }
-            const configured = context.ruleConfig(rule.name);
-            const judgement = judgeResource(rule, resource.type, resource.props, configured?.config);
-            if (judgement.outcome !== "judged" || judgement.verdict.violations.length === 0) {
+            if (judgement.verdict.violations.length === 0) {
                 continue;
             }
             // The exemption tag the program declares, as Analyze read it; the deployed one where Analyze did not run.
@@ -159,12 +170,11 @@ export function judgeDeployedState(
                 : exemptionTagValue(context.exemptions, judgement.resource);
             const decision = context.exemptions.decide(resource.urn, rule.name, context.now, tag);
             const { violations } = applyExemption(judgement.verdict, decision);
-            const defaults = configured ? "" : ` (Judged with ${rule.name}'s default options: that rule was not called in this run.)`;
             for (const violation of violations) {
                 const { problem, why } = splitFix(violation.message);
                 lines.push({
                     message: `Deployed state of ${name} (${resource.type}) does not meet ${rule.name}, in the values Azure ` +
-                        `returned: ${problem} ${wayOut(seen, rule.name)}${why ? ` ${why}` : ""}${defaults}`,
+                        `returned: ${problem} ${wayOut(seen, rule.name)}${why ? ` ${why}` : ""}`,
                     urn: resource.urn,
                 });
             }

@@ -54,6 +54,17 @@ describe("applied-exemptions", () => {
             const unknownTag = applyExemption(VERDICT, { outcome: "unknown", unknown: VERDICT.unknowns[0] });
             assert.match(unknownTag.violations[0].message, /exemption tag is unknown during preview, so it cannot excuse this yet\.$/);
         });
+
+        it("keeps a violation's own level (what the pack cannot resolve, at the option's level) when it adds a note", () => {
+            const advisory: RuleVerdict = { violations: [{ message: "The pack cannot resolve x.", enforcementLevel: "advisory" }], unknowns: [] };
+            for (const decision of [
+                { outcome: "expired" as const, entry },
+                { outcome: "rejected" as const, problems: [{ message: "no reason given" }] },
+                { outcome: "unknown" as const, unknown: VERDICT.unknowns[0] },
+            ]) {
+                assert.deepStrictEqual(applyExemption(advisory, decision).violations.map(v => v.enforcementLevel), ["advisory"], decision.outcome);
+            }
+        });
     });
 });
 

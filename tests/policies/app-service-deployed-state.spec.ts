@@ -96,13 +96,28 @@ describe("policies/app-service-deployed-state", () => {
             context({ config: { [CLIENT_CERTIFICATES_POLICY]: { allowedExclusionPaths: ["/health"] } } })), []);
     });
 
-    it("leaves function apps out when the rule's options do, and says when it fell back to the defaults", () => {
+    it("leaves function apps out when the rule's options do, even when their outputs lack the settings", () => {
         const props = { ...COMPLIANT, kind: "functionapp", clientCertEnabled: false };
         const off = { includeFunctionApps: false };
-        assert.deepStrictEqual(judge([{ type: WEB_APP, urn: urnOf("f"), props }],
-            context({ config: { [CLIENT_CERTIFICATES_POLICY]: off, [HTTPS_ONLY_POLICY]: off } })), []);
-        const [line] = judge([{ type: WEB_APP, urn: urnOf("f"), props }], context({ unconfigured: true }));
-        assert.match(line.message, /Judged with azure-app-service-require-client-certificates's default options: that rule was not called in this run/);
+        const config = { [CLIENT_CERTIFICATES_POLICY]: off, [HTTPS_ONLY_POLICY]: off };
+        assert.deepStrictEqual(judge([{ type: WEB_APP, urn: urnOf("f"), props }], context({ config })), []);
+        assert.deepStrictEqual(judge([{ type: WEB_APP, urn: urnOf("f"), props: { kind: "functionapp" } }], context({ config })), []);
+        assert.strictEqual(judge([{ type: WEB_APP, urn: urnOf("f"), props: { kind: "functionapp" } }]).length, 1);
+    });
+
+    it("applies no rule the engine did not call in this run: a disabled rule is enforced nowhere", () => {
+        const props = { ...COMPLIANT, clientCertEnabled: false, httpsOnly: false };
+        assert.deepStrictEqual(judge([{ type: WEB_APP, urn: urnOf("a"), props }], context({ unconfigured: true })), []);
+    });
+
+    it("says the inputs were not judged only where they were not", () => {
+        const props = { ...COMPLIANT, httpsOnly: false };
+        const unknownInputs = { [CLIENT_CERTIFICATES_POLICY]: passed, [HTTPS_ONLY_POLICY]: { conclusion: "unknown", violations: [] } as RuleConclusion };
+        const [judgedUnknown] = judge([{ type: WEB_APP, urn: urnOf("u"), props }], context({ analysed: { [urnOf("u")]: unknownInputs } }));
+        assert.match(judgedUnknown.message, /when they do not, correct the program, then `pulumi up`\./);
+        assert.doesNotMatch(judgedUnknown.message, /did not judge/);
+        const [unseen] = judge([{ type: WEB_APP, urn: urnOf("u"), props }]);
+        assert.match(unseen.message, /The resource rules did not judge this resource's inputs in this run/);
     });
 
     it("honours the pack's exemptions file, and the exemption tag Analyze read from the inputs, not the deployed one", () => {

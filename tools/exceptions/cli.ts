@@ -102,7 +102,8 @@ export async function runExceptionsCli(argv: readonly string[], io: CliIo = proc
         }
         throw error;
     }
-    const records = await askPackAboutExemptions(packDir, exemptionsFile, subjects, now);
+    // The pack's clock is moved only for --now: otherwise it keeps the real time, as under the CLI.
+    const records = await askPackAboutExemptions(packDir, exemptionsFile, subjects, values.now === undefined ? undefined : now);
     const { exceptions, skipped } = exceptionsFromRecords(exemptions.entries, records, now, PACK_NAME);
     const resources = subjects.flatMap(subject => subject.resources);
     for (const { entry, why } of skipped) {

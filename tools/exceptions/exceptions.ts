@@ -50,11 +50,11 @@ export interface SkippedEntry {
 
 /**
  * What the pack's exemptions report says of each entry over the given stacks: each stack is run through the
- * pack (its own exemptions file, or a copy of the pack with `exemptionsFile`), with the policies' defaults, its
- * clock at `now`, as `pulumi policy analyze --file` runs a snapshot.
+ * pack (its own exemptions file, or a copy of the pack with `exemptionsFile`), with the policies' defaults, as
+ * `pulumi policy analyze --file` runs a snapshot; its clock at `clockAt` where given, the real time otherwise.
  */
-export async function askPackAboutExemptions(packDir: string, exemptionsFile: string, subjects: readonly Subject[], now: Date): Promise<ExemptionRecord[]> {
-    const pool = new PackPool(packDir, { clockAt: now });
+export async function askPackAboutExemptions(packDir: string, exemptionsFile: string, subjects: readonly Subject[], clockAt?: Date): Promise<ExemptionRecord[]> {
+    const pool = new PackPool(packDir, { clockAt });
     const own = path.resolve(exemptionsFile) === path.resolve(packDir, EXEMPTIONS_FILE_NAME);
     try {
         const started = await pool.get(own ? undefined : exemptionsFile);

@@ -26,7 +26,7 @@ export interface Finding {
 
 export interface CoveringExemption {
     readonly policyName: string;
-    /** 1-based entry number in the exemptions file. */
+    /** 1-based entry number in the exemptions file; 0 for a self-declared tag exemption. */
     readonly entry: number;
     readonly category: string;
     readonly reason: string;

@@ -31,6 +31,15 @@ interface Settings {
 // Above the growth measured over 100,000 calls (+51 MB and +58 MB in two runs), with room for noise.
 const DEFAULT_MAX_GROWTH_MB = 100;
 
+/** This repository's pack: packRoot falls back to a parent folder, which would soak-test nothing. */
+function packRootOrThrow(): string {
+    const root = packRoot(__dirname);
+    if (!fs.existsSync(path.join(root, "PulumiPolicy.yaml"))) {
+        throw new Error(`no PulumiPolicy.yaml above ${__dirname}; pass --pack`);
+    }
+    return root;
+}
+
 function parseSettings(argv: string[]): Settings {
     const { values } = parseArgs({
         args: argv,
@@ -50,7 +59,7 @@ function parseSettings(argv: string[]): Settings {
         concurrency: positive("--concurrency", values.concurrency),
         sampleEvery: positive("--sample-every", values["sample-every"]),
         maxGrowthMb: positive("--max-growth-mb", values["max-growth-mb"]),
-        pack: values.pack ? path.resolve(values.pack) : packRoot(__dirname),
+        pack: values.pack ? path.resolve(values.pack) : packRootOrThrow(),
     };
 }
 
